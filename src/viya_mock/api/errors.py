@@ -1,0 +1,68 @@
+"""Every failure leaves the mock as an application/vnd.sas.error body, whoever raised it.
+
+Domain errors, Connexion's validation problems and Starlette's 404/405 all pass through here, so a client
+never sees application/problem+json and never a 500 for its own input.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from starlette.exceptions import HTTPException
+
+from viya_mock.api.render import ERROR, dumps, error_body, viya_error_body
+from viya_mock.domain.errors import ViyaError
+
+logger = logging.getLogger("viya_mock")
+
+_ROUTE_MESSAGES = {
+    404: "No resource exists at the requested path.",
+    405: "The method is not allowed for the requested path.",
+}
+
+
+def _response(body: dict[str, Any], headers: dict[str, str] | None = None) -> ConnexionResponse:
+    return ConnexionResponse(
+        status_code=body["httpStatusCode"], mimetype=f"{ERROR}+json", body=dumps(body), headers=headers or {}
+    )
+
+
+def _path(request: ConnexionRequest) -> str:
+    return f"path: {request.url.path}"
+
+
+def on_viya_error(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+    assert isinstance(error, ViyaError)
+    return _response(viya_error_body(error, request.url.path))
+
+
+def on_problem(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+    """Connexion's validation problems: the first line of its detail says what failed and where."""
+    assert isinstance(error, ProblemException)
+    detail = str(error.detail or error.title or "The request was not valid.")
+    first, _, rest = detail.partition("\n")
+    details = [line for line in rest.splitlines() if line.strip()][:6]
+    if error.status >= 500:
+        logger.error("viya-mock failed to answer %s: %s", request.url.path, detail)
+    return _response(error_body(error.status, first, details=[*details, _path(request)]))
+
+
+def on_http_exception(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+    assert isinstance(error, HTTPException)
+    message = _ROUTE_MESSAGES.get(error.status_code, str(error.detail))
+    headers = dict(error.headers or {})
+    return _response(error_body(error.status_code, message, details=[_path(request)]), headers)
+
+
+def on_unexpected(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+    """A bug in the mock, not the client's fault: say so plainly and log the traceback."""
+    logger.exception("viya-mock failed to answer %s", request.url.path, exc_info=error)
+    body = error_body(
+        500,
+        "viya-mock failed to handle this request; this is a bug in the mock.",
+        details=[f"{type(error).__name__}: {error}", _path(request)],
+    )
+    return _response(body)

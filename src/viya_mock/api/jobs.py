@@ -1,0 +1,127 @@
+"""Handlers for the "jobs" tag: parse, call the job service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connexion import request
+from starlette.responses import Response
+
+from viya_mock.api import render
+from viya_mock.api.render import JOBS, head_of, no_content, text_response
+from viya_mock.domain.errors import ViyaError
+from viya_mock.services.jobs import JobService, JobSnapshot
+
+
+def accept() -> str | None:
+    value = request.headers.get("accept")
+    return str(value) if value is not None else None
+
+
+def is_text_body() -> bool:
+    return str(request.headers.get("content-type", "")).lower().startswith("text/plain")
+
+
+def text_of(body: Any) -> str | None:
+    """A text/plain body as a string; Connexion hands over an empty body as {} or None."""
+    if isinstance(body, bytes):
+        return body.decode("utf-8", errors="replace")
+    return body if isinstance(body, str) else None
+
+
+def jobs_page(
+    jobs: JobService, *, start: int, limit: int, filter_text: str | None, sort_by: str | None, by_post: bool
+) -> Response:
+    page = jobs.query(start=start, limit=limit, filter_text=filter_text, sort_text=sort_by)
+    up = render.link("GET", "up", "/jobExecution/", render.API)
+    body = render.jobs_collection(
+        page, uri=JOBS, sort_by=sort_by, filter_text=filter_text, by_post=by_post, up=up, extra=render.all_jobs_links()
+    )
+    return render.collection_response(body, accept())
+
+
+class JobHandlers:
+    def __init__(self, jobs: JobService) -> None:
+        self.jobs = jobs
+
+    async def getJobs(self, start: int, limit: int, filter_: str | None = None, sort_by: str | None = None) -> Response:
+        return jobs_page(self.jobs, start=start, limit=limit, filter_text=filter_, sort_by=sort_by, by_post=False)
+
+    async def createJob(
+        self, body: Any, start: int, limit: int, submitter: str | None = None, sort_by: str | None = None
+    ) -> Response:
+        if is_text_body():
+            return jobs_page(
+                self.jobs, start=start, limit=limit, filter_text=text_of(body), sort_by=sort_by, by_post=True
+            )
+        return render.job_response(self.jobs.submit(body, submitter=submitter), accept(), status=201)
+
+    async def updateJobsState(self, body: dict[str, Any], value: str | None = None) -> Response:
+        results = self.jobs.set_states(body, value)
+        items = [_summary_or_error(result) for result in results]
+        return render.collection_response(render.items_body(items), accept())
+
+    async def getJob(self, job_id: str) -> Response:
+        return render.job_response(self.jobs.get(job_id), accept())
+
+    async def headJob(self, job_id: str) -> Response:
+        return head_of(await self.getJob(job_id))
+
+    async def updateJob(self, job_id: str, body: dict[str, Any]) -> Response:
+        snapshot = self.jobs.update(
+            job_id,
+            body,
+            if_match=request.headers.get("if-match"),
+            if_unmodified_since=request.headers.get("if-unmodified-since"),
+        )
+        return render.job_response(snapshot, accept())
+
+    async def deleteJob(self, job_id: str) -> Response:
+        self.jobs.delete(job_id)
+        return no_content()
+
+    async def getJobState(self, job_id: str) -> Response:
+        snapshot = self.jobs.get(job_id)
+        return text_response(snapshot.view.state.value, headers={"ETag": snapshot.view.etag})
+
+    async def headJobState(self, job_id: str) -> Response:
+        return head_of(await self.getJobState(job_id))
+
+    async def updateJobState(self, job_id: str, value: str | None = None, body: Any = None) -> Response:
+        snapshot = self.jobs.set_state(job_id, value, text_of(body))
+        return text_response(snapshot.view.state.value, headers={"ETag": snapshot.view.etag})
+
+    async def getHeartbeatTimeStamp(self, job_id: str) -> Response:
+        return _timestamp(self.jobs.get(job_id), "heartbeatTimeStamp")
+
+    async def headHeartbeatTimeStamp(self, job_id: str) -> Response:
+        return head_of(await self.getHeartbeatTimeStamp(job_id))
+
+    async def updateHeartbeatTimeStamp(self, job_id: str, body: Any = None) -> Response:
+        return _timestamp(self.jobs.heartbeat(job_id), "heartbeatTimeStamp")
+
+    async def getExpirationTimeStamp(self, job_id: str) -> Response:
+        return _timestamp(self.jobs.get(job_id), "expirationTimeStamp")
+
+    async def headExpirationTimeStamp(self, job_id: str) -> Response:
+        return head_of(await self.getExpirationTimeStamp(job_id))
+
+    async def updateExpirationTimeStamp(self, job_id: str, value: str) -> Response:
+        return _timestamp(self.jobs.set_expiration(job_id, value), "expirationTimeStamp")
+
+
+def _timestamp(snapshot: JobSnapshot, field: str) -> Response:
+    """A timestamp member as text; 204 when the job has none (a cleared expiration, no heartbeat yet)."""
+    value = snapshot.view.doc.get(field)
+    return text_response(value) if value else no_content()
+
+
+def _summary_or_error(result: JobSnapshot | ViyaError) -> dict[str, Any]:
+    if isinstance(result, ViyaError):
+        return render.viya_error_body(result)
+    name = (result.view.doc.get("jobRequest") or {}).get("name")
+    summary: dict[str, Any] = {"id": result.job.id, "type": render.JOB}
+    if name:
+        summary["name"] = name
+    summary["version"] = 2
+    return summary

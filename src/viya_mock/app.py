@@ -1,0 +1,58 @@
+"""Build the ASGI app: one Connexion app serving every document in openapi/, routed by operationId."""
+
+from __future__ import annotations
+
+import logging
+
+import connexion
+from connexion.exceptions import ProblemException
+from connexion.resolver import Resolver
+from starlette.exceptions import HTTPException
+
+from viya_mock.api import errors
+from viya_mock.api.job_definitions import JobDefinitionHandlers
+from viya_mock.api.job_requests import JobRequestHandlers
+from viya_mock.api.jobs import JobHandlers
+from viya_mock.api.operations import operation_table
+from viya_mock.api.root import RootHandlers
+from viya_mock.container import Container
+from viya_mock.domain.errors import ViyaError
+from viya_mock.resources import openapi_dir
+from viya_mock.settings import Settings
+
+DOCUMENTS = ("job-execution.yaml", "job-definitions.yaml")
+
+# Connexion logs a warning on every request to an operation with several request media types; the SAS
+# API has many such operations by design, so the warning is noise (and a cost) on the hot path.
+logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
+
+
+def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
+    """A fresh app with its own container; nothing is shared between two apps."""
+    settings = settings or Settings()
+    container = Container(settings)
+    table = operation_table(
+        [
+            RootHandlers(),
+            JobHandlers(container.jobs),
+            JobRequestHandlers(container.job_requests),
+            JobDefinitionHandlers(container.job_definitions),
+        ]
+    )
+    app = connexion.AsyncApp("viya_mock", specification_dir=str(openapi_dir()))
+    for document in DOCUMENTS:
+        app.add_api(
+            document,
+            resolver=Resolver(function_resolver=table.__getitem__),
+            pythonic_params=True,
+            strict_validation=True,
+            validate_responses=settings.validate_responses,
+        )
+    app.add_error_handler(ViyaError, errors.on_viya_error)
+    app.add_error_handler(ProblemException, errors.on_problem)
+    app.add_error_handler(HTTPException, errors.on_http_exception)
+    app.add_error_handler(Exception, errors.on_unexpected)
+    # Tests, the pytest plugin and the admin API reach the container and routing table through the app.
+    app.container = container
+    app.operations = table
+    return app

@@ -1,0 +1,62 @@
+"""The app-scoped container: clock, randomness, store and services, wired once per app.
+
+Nothing lives in module globals. Handlers keep references to the services, so `reset()` refills the
+same store from the fixtures and re-seeds the same random source instead of building new objects.
+"""
+
+from __future__ import annotations
+
+from viya_mock.clock import Clock, SystemClock, VirtualClock
+from viya_mock.randomness import Randomness
+from viya_mock.services.job_definitions import JOB_DEFINITION, JobDefinitionService
+from viya_mock.services.job_requests import JOB_REQUEST, JobRequestService
+from viya_mock.services.jobs import JobService
+from viya_mock.services.provider import Provider, default_steps
+from viya_mock.settings import Settings
+from viya_mock.store.memory import Store
+from viya_mock.store.seeding import seed
+
+
+class Container:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.clock: Clock = (
+            VirtualClock(settings.virtual_start) if settings.virtual_start is not None else SystemClock()
+        )
+        self.store = Store()
+        self.randomness = Randomness(settings.seed)
+        store, clock, randomness, user = self.store, self.clock, self.randomness, settings.user
+        self.job_definitions = JobDefinitionService(
+            JOB_DEFINITION, lambda: store.job_definitions, store, clock, randomness, user
+        )
+        default_timeline = default_steps(settings.job_duration)
+        self.jobs = JobService(
+            store,
+            clock,
+            randomness,
+            self.job_definitions,
+            Provider(randomness),
+            lambda context: default_timeline,
+            user=user,
+            heartbeat_interval=settings.heartbeat_interval,
+            heartbeat_grace=settings.heartbeat_grace,
+        )
+        self.job_requests = JobRequestService(
+            JOB_REQUEST,
+            lambda: store.job_requests,
+            store,
+            clock,
+            randomness,
+            user,
+            definitions=self.job_definitions,
+            jobs=self.jobs,
+        )
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the fixtures, with the random source re-seeded so ids repeat run after run."""
+        with self.store.lock:
+            self.store.clear()
+            if self.settings.fixtures is not None:
+                seed(self.store, self.settings.fixtures)
+            self.randomness.reseed(self.settings.seed)

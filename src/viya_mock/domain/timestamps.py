@@ -1,0 +1,62 @@
+"""SAS timestamp text (yyyy-MM-ddTHH:mm:ss.SSSZ) and HTTP dates, to and from epoch milliseconds."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+
+_SAS_TIMESTAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z$")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def format_ms(ms: int) -> str:
+    """The exact SAS form, always with three-digit milliseconds, so the text sorts chronologically."""
+    moment = _EPOCH + timedelta(milliseconds=ms)
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}.{moment.microsecond // 1000:03d}Z"
+    )
+
+
+def parse_sas(text: str) -> int | None:
+    """Milliseconds for text in exactly the SAS form, or None: the service rejects anything looser."""
+    match = _SAS_TIMESTAMP.match(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, millis = (int(part) for part in match.groups())
+    try:
+        moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    except ValueError:
+        return None
+    return int((moment - _EPOCH).total_seconds()) * 1000 + millis
+
+
+def parse_iso(text: str) -> int | None:
+    """Lenient ISO 8601 for fixtures and options, where a human may omit milliseconds or the zone."""
+    exact = parse_sas(text)
+    if exact is not None:
+        return exact
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
+
+
+def http_date(ms: int) -> str:
+    """RFC 7231 date for Last-Modified; it has whole seconds only."""
+    return format_datetime(datetime.fromtimestamp(ms // 1000, tz=UTC), usegmt=True)
+
+
+def parse_http_date(text: str) -> int | None:
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp()) * 1000

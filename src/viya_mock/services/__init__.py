@@ -1,0 +1,1 @@
+"""Use cases, one method per API operation; dependencies are passed in by the container."""

@@ -1,0 +1,74 @@
+"""Persisted job requests: CRUD, submitting jobs from them, and listing the jobs each one submitted."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from viya_mock.domain.errors import InvalidSelection, NotFound, ViyaError
+from viya_mock.domain.resource import Resource
+from viya_mock.services.job_definitions import JobDefinitionService
+from viya_mock.services.jobs import JobService, JobSnapshot, validate_job_request
+from viya_mock.services.resources import AUDIT_SORT_FIELDS, ResourceKind, ResourceService
+from viya_mock.store.query import Page, SortKey
+
+JOB_REQUEST_URI_PREFIX = "/jobExecution/jobRequests/"
+
+JOB_REQUEST = ResourceKind(
+    noun="job request",
+    version=3,
+    sortable=frozenset((*AUDIT_SORT_FIELDS, "jobDefinitionUri", "createdByApplication", "expiresAfter")),
+    default_sort=(SortKey(("name",), False),),
+)
+
+
+class JobRequestService(ResourceService):
+    """A persisted request is stored as sent: definition defaults are merged only into the jobs it submits."""
+
+    def __init__(self, *args: Any, definitions: JobDefinitionService, jobs: JobService, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.definitions = definitions
+        self.jobs = jobs
+
+    def prepare(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        validate_job_request(body, self.definitions, self.clock.now())
+        fields = super().prepare(body)
+        if isinstance(fields.get("jobDefinition"), dict):
+            fields["jobDefinition"] = {k: v for k, v in fields["jobDefinition"].items() if k != "links"}
+        fields.setdefault("arguments", {})
+        fields.setdefault("properties", [])
+        return fields
+
+    def delete(self, resource_id: str) -> None:
+        # The jobs keep their own copy of the request; only the request's list of jobs goes.
+        with self.store.lock:
+            super().delete(resource_id)
+            self.store.jobs_by_request.pop(resource_id, None)
+
+    def submit(self, request_id: str) -> JobSnapshot:
+        request = self.get(request_id)
+        return self.jobs.submit(request.doc, submitter=None, persisted=request)
+
+    def submit_selection(self, selection: Mapping[str, Any]) -> list[JobSnapshot | ViyaError]:
+        """One job or one error per job-request URI, in the order given."""
+        if selection.get("type", "uri") != "uri":
+            raise InvalidSelection("The selection type must be uri, and its resources the URIs of job requests.")
+        results: list[JobSnapshot | ViyaError] = []
+        for uri in selection["resources"]:
+            try:
+                request_id = uri.removeprefix(JOB_REQUEST_URI_PREFIX)
+                if not uri.startswith(JOB_REQUEST_URI_PREFIX) or "/" in request_id:
+                    raise NotFound(f"{uri} is not the URI of a job request.", details=[f"uri: {uri}"])
+                results.append(self.submit(request_id))
+            except ViyaError as error:
+                results.append(error)
+        return results
+
+    def list_jobs(
+        self, request_id: str, *, start: int, limit: int, filter_text: str | None, sort_text: str | None
+    ) -> tuple[Resource, Page[JobSnapshot]]:
+        request = self.get(request_id)
+        page = self.jobs.query(
+            start=start, limit=limit, filter_text=filter_text, sort_text=sort_text, job_request_id=request_id
+        )
+        return request, page

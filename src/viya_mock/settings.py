@@ -1,0 +1,36 @@
+"""Every option of the mock with its default, defined once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from viya_mock.resources import bundled_fixtures
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+# The Compute provider on current Viya reports a 600 s heartbeat interval for the jobs it runs.
+DEFAULT_HEARTBEAT_INTERVAL = 600
+# How long a job runs on the default timeline (no scenario matched) before it completes, in milliseconds.
+DEFAULT_JOB_DURATION = 5_000
+# Whoever "is logged in": the mock does not check tokens, so audit fields name this user.
+DEFAULT_USER = "sasdemo"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How one mock instance behaves; `create_app` builds everything from this and nothing else."""
+
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    fixtures: Path | None = field(default_factory=bundled_fixtures)
+    user: str = DEFAULT_USER
+    heartbeat_interval: int = DEFAULT_HEARTBEAT_INTERVAL
+    # Milliseconds past a missed heartbeat before a running job becomes timedOut.
+    heartbeat_grace: int = 0
+    job_duration: int = DEFAULT_JOB_DURATION
+    seed: int | None = None
+    # Milliseconds since the epoch for a virtual clock; None means real time.
+    virtual_start: int | None = None
+    # Response validation against the documents costs time per request: on in tests, off when serving.
+    validate_responses: bool = False

@@ -1,0 +1,1 @@
+"""The in-memory store, fixture seeding, and collection queries (filters, sorting, paging)."""

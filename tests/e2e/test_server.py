@@ -1,0 +1,68 @@
+"""The real command on a loopback port: what `make run` serves, driven the way a client drives it."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    port = free_port()
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "viya_mock", "serve", "--port", str(port)], stdout=output, stderr=subprocess.STDOUT
+        )
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        try:
+            while True:
+                try:
+                    httpx.head(f"{url}/jobExecution/", timeout=1)
+                    break
+                except httpx.TransportError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        output.seek(0)
+                        pytest.fail(f"viya-mock serve did not start:\n{output.read().decode()}")
+                    time.sleep(0.05)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_the_bundled_fixtures_are_served(base_url: str) -> None:
+    body = httpx.get(f"{base_url}/jobExecution/jobs").json()
+    assert body["count"] == 4
+    assert {item["state"] for item in body["items"]} == {"running", "completed"}
+
+
+def test_submit_get_and_cancel_like_a_client(base_url: str) -> None:
+    created = httpx.post(
+        f"{base_url}/jobExecution/jobs",
+        json={"jobDefinitionUri": "/jobDefinitions/definitions/dabd2a63-ae2f-4559-b110-ad989ff642a5"},
+        headers={"Content-Type": "application/vnd.sas.job.execution.job.request+json"},
+    )
+    assert created.status_code == 201
+    location = created.headers["location"]
+    assert httpx.get(f"{base_url}{location}").json()["state"] == "running"
+    assert httpx.put(f"{base_url}{location}/state", params={"value": "canceled"}).text == "canceled"
+    assert httpx.get(f"{base_url}{location}/state").text == "canceled"
+    error = httpx.put(f"{base_url}{location}/state", params={"value": "running"})
+    assert (error.status_code, error.json()["errorCode"]) == (405, 31501)
