@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     app.add_error_handler(ViyaError, errors.on_viya_error)
     app.add_error_handler(ProblemException, errors.on_problem)
     app.add_error_handler(HTTPException, errors.on_http_exception)
+    app.add_error_handler(UnicodeDecodeError, errors.on_undecodable)
     app.add_error_handler(Exception, errors.on_unexpected)
     # Tests, the pytest plugin and the admin API reach the container and routing table through the app.
     app.container = container

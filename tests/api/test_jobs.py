@@ -176,6 +176,20 @@ class TestSubmit:
         response = client.post("/jobExecution/jobs", content=b"{", headers={"Content-Type": "application/json"})
         assert_sas_error(response, 400)
 
+    @pytest.mark.parametrize(
+        ("method", "path"),
+        [
+            ("POST", "/jobExecution/jobs"),
+            ("PUT", "/jobExecution/jobs/@selection/state"),
+            ("PUT", f"/jobExecution/jobs/{RUNNING_JOB}"),
+        ],
+    )
+    def test_a_body_that_is_not_utf8_is_a_400(self, client: TestClient, method: str, path: str) -> None:
+        response = client.request(
+            method, path, content=b"\xa5\x01", headers={"Content-Type": "application/json", "If-Match": "*"}
+        )
+        assert "UTF-8" in assert_sas_error(response, 400)["message"]
+
     def test_an_unsupported_media_type_is_a_415(self, client: TestClient) -> None:
         response = client.post("/jobExecution/jobs", content=b"<job/>", headers={"Content-Type": "application/xml"})
         assert_sas_error(response, 415)

@@ -57,6 +57,12 @@ def on_http_exception(request: ConnexionRequest, error: Exception) -> ConnexionR
     return _response(error_body(error.status_code, message, details=[_path(request)]), headers)
 
 
+def on_undecodable(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+    """A body that is not UTF-8 fails inside Connexion's JSON parsing; it is the client's input, so 400."""
+    body = error_body(400, "The request body is not valid UTF-8 text.", details=[str(error), _path(request)])
+    return _response(body)
+
+
 def on_unexpected(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
     """A bug in the mock, not the client's fault: say so plainly and log the traceback."""
     logger.exception("viya-mock failed to answer %s", request.url.path, exc_info=error)
