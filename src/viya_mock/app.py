@@ -6,10 +6,12 @@ import logging
 
 import connexion
 from connexion.exceptions import ProblemException
+from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 
 from viya_mock.api import errors
+from viya_mock.api.admin import AdminHandlers
 from viya_mock.api.job_definitions import JobDefinitionHandlers
 from viya_mock.api.job_requests import JobRequestHandlers
 from viya_mock.api.jobs import JobHandlers
@@ -17,10 +19,13 @@ from viya_mock.api.operations import operation_table
 from viya_mock.api.root import RootHandlers
 from viya_mock.container import Container
 from viya_mock.domain.errors import ViyaError
+from viya_mock.domain.timestamps import format_ms
+from viya_mock.middleware.faults import FaultMiddleware
+from viya_mock.middleware.journal import JournalMiddleware
 from viya_mock.resources import openapi_dir
 from viya_mock.settings import Settings
 
-DOCUMENTS = ("job-execution.yaml", "job-definitions.yaml")
+DOCUMENTS = ("job-execution.yaml", "job-definitions.yaml", "admin.yaml")
 
 # Connexion logs a warning on every request to an operation with several request media types; the SAS
 # API has many such operations by design, so the warning is noise (and a cost) on the hot path.
@@ -37,6 +42,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
             JobHandlers(container.jobs),
             JobRequestHandlers(container.job_requests),
             JobDefinitionHandlers(container.job_definitions),
+            AdminHandlers(container.admin),
         ]
     )
     app = connexion.AsyncApp("viya_mock", specification_dir=str(openapi_dir()))
@@ -48,6 +54,19 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
             strict_validation=True,
             validate_responses=settings.validate_responses,
         )
+    # Outermost first: the journal sees every final status, scripted faults included.
+    app.add_middleware(
+        JournalMiddleware,
+        MiddlewarePosition.BEFORE_EXCEPTION,
+        journal=container.journal,
+        now_text=lambda: format_ms(container.clock.now()),
+    )
+    app.add_middleware(
+        FaultMiddleware,
+        MiddlewarePosition.BEFORE_EXCEPTION,
+        fault_for=container.scenarios.fault_for,
+        clock=container.clock,
+    )
     app.add_error_handler(ViyaError, errors.on_viya_error)
     app.add_error_handler(ProblemException, errors.on_problem)
     app.add_error_handler(HTTPException, errors.on_http_exception)

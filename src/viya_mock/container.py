@@ -7,7 +7,12 @@ same store from the fixtures and re-seeds the same random source instead of buil
 from __future__ import annotations
 
 from viya_mock.clock import Clock, SystemClock, VirtualClock
+from viya_mock.journal import Journal
 from viya_mock.randomness import Randomness
+from viya_mock.scenarios.engine import ScenarioBook
+from viya_mock.scenarios.loader import load_path
+from viya_mock.scenarios.model import Script
+from viya_mock.services.admin import AdminService
 from viya_mock.services.job_definitions import JOB_DEFINITION, JobDefinitionService
 from viya_mock.services.job_requests import JOB_REQUEST, JobRequestService
 from viya_mock.services.jobs import JobService
@@ -29,14 +34,17 @@ class Container:
         self.job_definitions = JobDefinitionService(
             JOB_DEFINITION, lambda: store.job_definitions, store, clock, randomness, user
         )
-        default_timeline = default_steps(settings.job_duration)
+        self.scenarios = ScenarioBook(draw=randomness.random.random)
+        self.startup_scenarios = [scenario for path in settings.scenarios for scenario in load_path(path)]
+        default_script = Script(steps=default_steps(settings.job_duration))
+        book = self.scenarios
         self.jobs = JobService(
             store,
             clock,
             randomness,
             self.job_definitions,
             Provider(randomness),
-            lambda context: default_timeline,
+            lambda context: book.script_for(context.request, context.submitter, context.headers) or default_script,
             user=user,
             heartbeat_interval=settings.heartbeat_interval,
             heartbeat_grace=settings.heartbeat_grace,
@@ -51,12 +59,19 @@ class Container:
             definitions=self.job_definitions,
             jobs=self.jobs,
         )
+        self.journal = Journal()
+        self.admin = AdminService(store, clock, self.scenarios, self.journal, self.reset)
         self.reset()
 
     def reset(self) -> None:
-        """Back to the fixtures, with the random source re-seeded so ids repeat run after run."""
+        """Back to the fixtures and the scenarios given at start-up, with the random source re-seeded and a
+        virtual clock back at its start, so that every test after a reset sees the same world."""
         with self.store.lock:
             self.store.clear()
             if self.settings.fixtures is not None:
                 seed(self.store, self.settings.fixtures)
             self.randomness.reseed(self.settings.seed)
+            self.scenarios.replace_all(self.startup_scenarios)
+            self.journal.clear()
+            if isinstance(self.clock, VirtualClock) and self.settings.virtual_start is not None:
+                self.clock.set(self.settings.virtual_start)

@@ -29,6 +29,8 @@ class Settings:
     # Milliseconds past a missed heartbeat before a running job becomes timedOut.
     heartbeat_grace: int = 0
     job_duration: int = DEFAULT_JOB_DURATION
+    # Scenario files or folders loaded at start-up and restored by every reset.
+    scenarios: tuple[Path, ...] = ()
     seed: int | None = None
     # Milliseconds since the epoch for a virtual clock; None means real time.
     virtual_start: int | None = None

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.responses import Response
 
 from viya_mock.api import render
-from viya_mock.api.jobs import accept, is_text_body, text_of
+from viya_mock.api.jobs import accept, is_text_body, request_headers, text_of
 from viya_mock.api.render import JOB_REQUEST, JOB_REQUESTS, SUMMARY, head_of, no_content
 from viya_mock.api.resources import ResourceEndpoints
 from viya_mock.domain.errors import ViyaError
@@ -59,7 +59,7 @@ class JobRequestHandlers:
         return no_content()
 
     async def createJobRequestsJobs(self, body: dict[str, Any]) -> Response:
-        items = [_job_or_error(result) for result in self.requests.submit_selection(body)]
+        items = [_job_or_error(result) for result in self.requests.submit_selection(body, request_headers())]
         return render.collection_response(render.items_body(items), accept(), status=201)
 
     async def getJobRequestJobs(
@@ -72,7 +72,7 @@ class JobRequestHandlers:
     ) -> Response:
         if is_text_body():
             return self._jobs_page(job_request_id, start, limit, text_of(body), sort_by, by_post=True)
-        return render.job_response(self.requests.submit(job_request_id), accept(), status=201)
+        return render.job_response(self.requests.submit(job_request_id, request_headers()), accept(), status=201)
 
     def _jobs_page(
         self, request_id: str, start: int, limit: int, filter_text: str | None, sort_by: str | None, *, by_post: bool

@@ -18,6 +18,11 @@ def accept() -> str | None:
     return str(value) if value is not None else None
 
 
+def request_headers() -> dict[str, str]:
+    """The request's headers, which scenarios may match jobs on."""
+    return {str(name): str(value) for name, value in request.headers.items()}
+
+
 def is_text_body() -> bool:
     return str(request.headers.get("content-type", "")).lower().startswith("text/plain")
 
@@ -40,6 +45,10 @@ def jobs_page(
     return render.collection_response(body, accept())
 
 
+# Seconds a long poll on a job's state may last (@sasjs/adapter asks for 300).
+MAX_WAIT = 300
+
+
 class JobHandlers:
     def __init__(self, jobs: JobService) -> None:
         self.jobs = jobs
@@ -54,7 +63,8 @@ class JobHandlers:
             return jobs_page(
                 self.jobs, start=start, limit=limit, filter_text=text_of(body), sort_by=sort_by, by_post=True
             )
-        return render.job_response(self.jobs.submit(body, submitter=submitter), accept(), status=201)
+        snapshot = self.jobs.submit(body, submitter=submitter, headers=request_headers())
+        return render.job_response(snapshot, accept(), status=201)
 
     async def updateJobsState(self, body: dict[str, Any], value: str | None = None) -> Response:
         results = self.jobs.set_states(body, value)
@@ -80,16 +90,21 @@ class JobHandlers:
         self.jobs.delete(job_id)
         return no_content()
 
-    async def getJobState(self, job_id: str) -> Response:
-        snapshot = self.jobs.get(job_id)
-        return text_response(snapshot.view.state.value, headers={"ETag": snapshot.view.etag})
+    async def getJobState(self, job_id: str, wait: int | None = None) -> Response:
+        """With `wait`, a long poll (as @sasjs/adapter sends it): answer when the state differs from the one
+        If-None-Match names, or from the state at arrival, or after `wait` seconds (at most MAX_WAIT)."""
+        if wait:
+            known = _state_named(request.headers.get("if-none-match"))
+            snapshot = await self.jobs.wait_for_state(job_id, known, min(wait, MAX_WAIT) * 1000)
+        else:
+            snapshot = self.jobs.get(job_id)
+        return _state_response(snapshot)
 
     async def headJobState(self, job_id: str) -> Response:
         return head_of(await self.getJobState(job_id))
 
     async def updateJobState(self, job_id: str, value: str | None = None, body: Any = None) -> Response:
-        snapshot = self.jobs.set_state(job_id, value, text_of(body))
-        return text_response(snapshot.view.state.value, headers={"ETag": snapshot.view.etag})
+        return _state_response(self.jobs.set_state(job_id, value, text_of(body)))
 
     async def getHeartbeatTimeStamp(self, job_id: str) -> Response:
         return _timestamp(self.jobs.get(job_id), "heartbeatTimeStamp")
@@ -108,6 +123,18 @@ class JobHandlers:
 
     async def updateExpirationTimeStamp(self, job_id: str, value: str) -> Response:
         return _timestamp(self.jobs.set_expiration(job_id, value), "expirationTimeStamp")
+
+
+def _state_response(snapshot: JobSnapshot) -> Response:
+    """The state as text; its ETag names the state, so If-None-Match on a long poll says what the client saw."""
+    state = snapshot.view.state.value
+    return text_response(state, headers={"ETag": f'"{state}"'})
+
+
+def _state_named(if_none_match: str | None) -> str | None:
+    if not if_none_match:
+        return None
+    return str(if_none_match).split(",")[0].strip().removeprefix("W/").strip('"') or None
 
 
 def _timestamp(snapshot: JobSnapshot, field: str) -> Response:

@@ -87,6 +87,11 @@ class Job:
         bisect.insort_right(self.events, event, key=lambda e: e.at)
         self._view = None
 
+    def next_change(self, now: int) -> int:
+        """The first instant after `now` at which the job's view could differ, with no further events."""
+        self.view(now)
+        return self._view_until
+
     def view(self, now: int) -> JobView:
         cached = self._view
         if cached is not None and self._view_from <= now < self._view_until:

@@ -45,11 +45,13 @@ class JobRequestService(ResourceService):
             super().delete(resource_id)
             self.store.jobs_by_request.pop(resource_id, None)
 
-    def submit(self, request_id: str) -> JobSnapshot:
+    def submit(self, request_id: str, headers: Mapping[str, str] | None = None) -> JobSnapshot:
         request = self.get(request_id)
-        return self.jobs.submit(request.doc, submitter=None, persisted=request)
+        return self.jobs.submit(request.doc, submitter=None, persisted=request, headers=headers)
 
-    def submit_selection(self, selection: Mapping[str, Any]) -> list[JobSnapshot | ViyaError]:
+    def submit_selection(
+        self, selection: Mapping[str, Any], headers: Mapping[str, str] | None = None
+    ) -> list[JobSnapshot | ViyaError]:
         """One job or one error per job-request URI, in the order given."""
         if selection.get("type", "uri") != "uri":
             raise InvalidSelection("The selection type must be uri, and its resources the URIs of job requests.")
@@ -59,7 +61,7 @@ class JobRequestService(ResourceService):
                 request_id = uri.removeprefix(JOB_REQUEST_URI_PREFIX)
                 if not uri.startswith(JOB_REQUEST_URI_PREFIX) or "/" in request_id:
                     raise NotFound(f"{uri} is not the URI of a job request.", details=[f"uri: {uri}"])
-                results.append(self.submit(request_id))
+                results.append(self.submit(request_id, headers))
             except ViyaError as error:
                 results.append(error)
         return results

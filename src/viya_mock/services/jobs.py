@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,10 +27,11 @@ from viya_mock.domain.resource import Resource
 from viya_mock.domain.states import ENDED, JobState, can_move, parse_state
 from viya_mock.domain.timestamps import format_ms, parse_sas
 from viya_mock.randomness import Randomness
+from viya_mock.scenarios.model import Script
 from viya_mock.services.expiration import expires_after_ms
 from viya_mock.services.job_definitions import JobDefinitionService
 from viya_mock.services.listing import page_of
-from viya_mock.services.provider import Provider, Step
+from viya_mock.services.provider import Provider
 from viya_mock.store.memory import Store
 from viya_mock.store.query import Page, SortKey
 
@@ -110,7 +111,7 @@ class JobService:
         randomness: Randomness,
         definitions: JobDefinitionService,
         provider: Provider,
-        timelines: Callable[[SubmitContext], Sequence[Step]],
+        scripts: Callable[[SubmitContext], Script],
         *,
         user: str,
         heartbeat_interval: int,
@@ -121,7 +122,7 @@ class JobService:
         self.randomness = randomness
         self.definitions = definitions
         self.provider = provider
-        self.timelines = timelines
+        self.scripts = scripts
         self.user = user
         self.heartbeat_interval = heartbeat_interval
         self.heartbeat_grace = heartbeat_grace
@@ -218,6 +219,10 @@ class JobService:
             "heartbeatInterval": self.heartbeat_interval,
             "results": {},
         }
+        context = SubmitContext(request=embedded, submitter=base["submittedByApplication"], headers=headers or {})
+        script = self.scripts(context)
+        if script.heartbeat_interval is not None:
+            base["heartbeatInterval"] = script.heartbeat_interval
         expires_after = expires_after_ms(embedded["expiresAfter"], now) if embedded.get("expiresAfter") else None
         job = Job(
             id=job_id,
@@ -227,10 +232,7 @@ class JobService:
             expires_after=expires_after,
             heartbeat_grace=self.heartbeat_grace,
         )
-        context = SubmitContext(request=embedded, submitter=base["submittedByApplication"], headers=headers or {})
-        plan = self.provider.plan(
-            self.timelines(context), submitted=now, context_name=embedded["arguments"].get("_contextName")
-        )
+        plan = self.provider.plan(script.steps, submitted=now, context_name=embedded["arguments"].get("_contextName"))
         for event in plan.events:
             job.record(event)
         if plan.log_location is not None:
@@ -282,7 +284,7 @@ class JobService:
                 self._check_transition(job_id, view.state, target)
                 changes["state"] = target.value
             changes[HEARTBEATS] = False
-            job.record(JobEvent(at=now, changes=changes, by=self.user), supersede_plan=True)
+            self._record(job, JobEvent(at=now, changes=changes, by=self.user), supersede_plan=True)
             return JobSnapshot(job, job.view(now), now)
 
     def set_state(self, job_id: str, value: str | None, body: str | None) -> JobSnapshot:
@@ -296,7 +298,7 @@ class JobService:
             if target != view.state:
                 self._check_transition(job_id, view.state, target)
                 changes = {"state": target.value, HEARTBEATS: False}
-                job.record(JobEvent(at=now, changes=changes, by=self.user), supersede_plan=True)
+                self._record(job, JobEvent(at=now, changes=changes, by=self.user), supersede_plan=True)
             return JobSnapshot(job, job.view(now), now)
 
     def set_states(self, selection: Mapping[str, Any], value: str | None) -> list[JobSnapshot | ViyaError]:
@@ -323,7 +325,7 @@ class JobService:
         with self.store.lock:
             now = self.clock.now()
             job, _ = self._live(job_id, now)
-            job.record(JobEvent(at=now, changes={"heartbeatTimeStamp": now, HEARTBEATS: False}, modifies=False))
+            self._record(job, JobEvent(at=now, changes={"heartbeatTimeStamp": now, HEARTBEATS: False}, modifies=False))
             return JobSnapshot(job, job.view(now), now)
 
     def set_expiration(self, job_id: str, value: str) -> JobSnapshot:
@@ -342,7 +344,7 @@ class JobService:
                     raise MalformedTimestamp(
                         f"The expiration timestamp '{value}' is not in the format yyyy-MM-ddTHH:mm:ss.SSSZ."
                     )
-            job.record(JobEvent(at=now, changes={"expirationTimeStamp": instant}, by=self.user))
+            self._record(job, JobEvent(at=now, changes={"expirationTimeStamp": instant}, by=self.user))
             return JobSnapshot(job, job.view(now), now)
 
     def delete(self, job_id: str) -> None:
@@ -351,6 +353,25 @@ class JobService:
             now = self.clock.now()
             _, view = self._live(job_id, now)
             self.store.remove_job(job_id, view.doc.get("logLocation"))
+        self.clock.changes.notify()
+
+    async def wait_for_state(self, job_id: str, known: str | None, wait: int) -> JobSnapshot:
+        """Long poll: the job once its state differs from `known` (default: its state now), or after `wait` ms.
+
+        Nothing is held while waiting: the clock wakes the poll when a job changes or virtual time moves, and
+        on real time also at the job's next scheduled change, so a scripted transition ends the wait on time.
+        """
+        snapshot = self.get(job_id)
+        baseline = known or snapshot.view.state.value
+        deadline = snapshot.now + wait
+        while snapshot.view.state.value == baseline and snapshot.now < deadline:
+            await self.clock.wait_until(min(deadline, snapshot.job.next_change(snapshot.now)))
+            snapshot = self.get(job_id)
+        return snapshot
+
+    def _record(self, job: Job, event: JobEvent, *, supersede_plan: bool = False) -> None:
+        job.record(event, supersede_plan=supersede_plan)
+        self.clock.changes.notify()
 
     # -- rules ---------------------------------------------------------------------------------------
 

@@ -6,28 +6,15 @@ timeline); nothing runs later. Reading the job folds the plan against the clock.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from viya_mock.domain.job import HEARTBEATS, JobEvent
+from viya_mock.domain.timeline import Step
 from viya_mock.randomness import Randomness
 
 FILES = "/files/files/"
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One scripted change, `after` milliseconds from submission.
-
-    `log_location` True asks for a generated Files URI; `heartbeats` False stops the provider's heartbeats.
-    """
-
-    after: int
-    changes: Mapping[str, Any] = field(default_factory=dict)
-    heartbeats: bool | None = None
-    log_location: bool = False
-    log: Sequence[Mapping[str, str]] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,51 @@
+"""The request journal: what clients sent and what they got, so a test can assert on traffic.
+
+Entries carry the clock's time, so under a virtual clock the same run gives the same journal.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass
+from fnmatch import fnmatchcase
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    method: str
+    path: str
+    query: str
+    status: int
+    time: str
+    bodyDigest: str | None  # noqa: N815 - the wire name
+    fault: str | None
+
+
+class Journal:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: list[Entry] = []
+
+    def record(self, entry: Entry) -> None:
+        with self._lock:
+            self._entries.append(entry)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def find(self, method: str | None = None, path: str | None = None, status: int | None = None) -> list[Entry]:
+        with self._lock:
+            entries = list(self._entries)
+        return [
+            entry
+            for entry in entries
+            if (method is None or entry.method == method.upper())
+            and (path is None or fnmatchcase(entry.path, path))
+            and (status is None or entry.status == status)
+        ]
+
+    @staticmethod
+    def as_json(entry: Entry) -> dict[str, Any]:
+        return asdict(entry)

@@ -1,0 +1,1 @@
+"""Scenarios: YAML files that script what the provider does to matching jobs, and which requests fail."""

@@ -1,0 +1,186 @@
+"""Scenario YAML in, validated Scenario objects out; a bad file is rejected with its name, line and problem.
+
+Validation uses the JSON Schema shipped next to this module, so the format's rules live in one place
+that editors and users can also read. A file may hold several scenarios as YAML documents (`---`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import isodate
+import yaml
+from jsonschema import Draft202012Validator
+
+from viya_mock.domain.states import ENDED, JobState
+from viya_mock.domain.timeline import Step
+from viya_mock.scenarios.model import Fault, Match, Scenario, Script
+
+_ANCHOR = datetime(2000, 1, 1)
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used; the message reads `source:line: where: what`."""
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    schema = json.loads(files("viya_mock.scenarios").joinpath("schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def schema() -> dict[str, Any]:
+    document = _validator().schema
+    assert isinstance(document, dict)
+    return document
+
+
+def duration_ms(value: float | str) -> int:
+    """Seconds as a number, or an ISO 8601 duration (PT1M30S), as milliseconds."""
+    if isinstance(value, int | float):
+        return round(value * 1000)
+    parsed = isodate.parse_duration(value)
+    delta = parsed if isinstance(parsed, timedelta) else parsed.totimedelta(start=_ANCHOR)
+    return delta // timedelta(milliseconds=1)
+
+
+def _line_of(node: yaml.Node, path: Iterable[Any]) -> int:
+    """The 1-based line of the YAML node at a JSON path, or of its nearest ancestor."""
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            found = next((value for name, value in node.value if name.value == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            found = node.value[key]
+        else:
+            found = None
+        if found is None:
+            break
+        node = found
+    return node.start_mark.line + 1
+
+
+def _where(path: Sequence[Any]) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".") or "(top)"
+
+
+def _step(document: Mapping[str, Any]) -> Step:
+    changes: dict[str, Any] = {}
+    for name in ("state", "stateDetails", "results", "logLocation"):
+        if name in document:
+            changes[name] = document[name]
+    if "error" in document:
+        error = document["error"]
+        changes["error"] = {
+            "httpStatusCode": 500,
+            **error,
+            "details": list(error.get("details", [])),
+            "errors": [],
+            "links": [],
+            "version": 2,
+        }
+    heartbeats = {"stop": False, "start": True}.get(document.get("heartbeat", ""))
+    state = document.get("state")
+    if state == JobState.RUNNING.value and heartbeats is None:
+        heartbeats = True  # a provider that runs a job heartbeats for it unless told otherwise
+    log = tuple(
+        {"type": "normal", "line": line} if isinstance(line, str) else {"type": "normal", **line}
+        for line in document.get("log", ())
+    )
+    ended = state is not None and JobState(state) in ENDED
+    return Step(
+        after=duration_ms(document["after"]),
+        changes=changes,
+        heartbeats=heartbeats,
+        log_location=ended and "logLocation" not in document,
+        log=log,
+    )
+
+
+def _fault(document: Mapping[str, Any]) -> Fault:
+    return Fault(
+        path=document["path"],
+        method=document.get("method", "*"),
+        status=document.get("status"),
+        error_code=document.get("errorCode"),
+        message=document.get("message"),
+        latency=duration_ms(document["latency"]) if "latency" in document else 0,
+        drop=bool(document.get("drop", False)),
+        first=document.get("first"),
+        every=document.get("every"),
+        probability=document.get("probability"),
+    )
+
+
+def _scenario(document: Mapping[str, Any], source: str) -> Scenario:
+    match = document.get("match") or {}
+    definition = match.get("jobDefinition") or {}
+    timeline = document.get("timeline")
+    script = None
+    if timeline is not None or "heartbeatInterval" in document:
+        script = Script(
+            steps=tuple(_step(step) for step in timeline or ()),
+            heartbeat_interval=document.get("heartbeatInterval"),
+            scenario=document["name"],
+        )
+    return Scenario(
+        name=document["name"],
+        source=source,
+        description=document.get("description", ""),
+        match=Match(
+            name=match.get("name"),
+            submitter=match.get("submitter"),
+            definition_name=definition.get("name"),
+            definition_type=definition.get("type"),
+            definition_uri=definition.get("uri"),
+            arguments=dict(match.get("arguments") or {}),
+            headers=dict(match.get("headers") or {}),
+        ),
+        script=script,
+        faults=tuple(_fault(fault) for fault in document.get("faults", ())),
+        document=document,
+    )
+
+
+def load_text(text: str, source: str = "<text>") -> list[Scenario]:
+    """Every scenario in a YAML text; raises ScenarioError for the first problem found."""
+    try:
+        nodes = list(yaml.compose_all(text))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        raise ScenarioError(f"{source}:{line}: not valid YAML: {getattr(error, 'problem', error)}") from error
+    scenarios = []
+    for node in nodes:
+        document = yaml.safe_load(yaml.serialize(node))
+        errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
+        if errors:
+            first = errors[0]
+            line = _line_of(node, first.absolute_path)
+            raise ScenarioError(f"{source}:{line}: {_where(list(first.absolute_path))}: {first.message}")
+        try:
+            scenarios.append(_scenario(document, source))
+        except (isodate.ISO8601Error, ValueError) as error:
+            raise ScenarioError(f"{source}:{node.start_mark.line + 1}: {error}") from error
+    names = [scenario.name for scenario in scenarios]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ScenarioError(f"{source}: scenario name(s) used twice: {', '.join(duplicates)}")
+    return scenarios
+
+
+def load_path(path: Path) -> list[Scenario]:
+    """A YAML file, or every *.yaml / *.yml file of a folder in name order."""
+    if path.is_dir():
+        found = sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+        return [scenario for file in found for scenario in load_path(file)]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ScenarioError(f"{path}: cannot be read: {error.strerror}") from error
+    return load_text(text, str(path))
