@@ -7,6 +7,7 @@ import logging
 import connexion
 from connexion.exceptions import ProblemException
 from connexion.middleware import MiddlewarePosition
+from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
             pythonic_params=True,
             strict_validation=True,
             validate_responses=settings.validate_responses,
+            swagger_ui_options=SwaggerUIOptions(swagger_ui=False),
         )
     # Outermost first: the journal sees every final status, scripted faults included.
     app.add_middleware(

@@ -66,3 +66,20 @@ def test_submit_get_and_cancel_like_a_client(base_url: str) -> None:
     assert httpx.get(f"{base_url}{location}/state").text == "canceled"
     error = httpx.put(f"{base_url}{location}/state", params={"value": "running"})
     assert (error.status_code, error.json()["errorCode"]) == (405, 31501)
+
+
+def test_a_dropped_connection_is_a_transport_error_then_the_service_recovers(base_url: str) -> None:
+    scenario = "name: gone\nfaults: [{path: /jobExecution/jobs, method: POST, drop: true, first: 1}]\n"
+    loaded = httpx.post(f"{base_url}/__admin/scenarios", content=scenario, headers={"Content-Type": "application/yaml"})
+    assert loaded.status_code == 201
+    body = {"jobDefinitionUri": "/jobDefinitions/definitions/dabd2a63-ae2f-4559-b110-ad989ff642a5"}
+    try:
+        with pytest.raises(httpx.RemoteProtocolError):
+            httpx.post(f"{base_url}/jobExecution/jobs", json=body)
+        assert httpx.post(f"{base_url}/jobExecution/jobs", json=body).status_code == 201
+    finally:
+        httpx.delete(f"{base_url}/__admin/scenarios/gone")
+
+
+def test_health_answers_for_readiness_checks(base_url: str) -> None:
+    assert httpx.get(f"{base_url}/__admin/health").json() == {"status": "ok"}

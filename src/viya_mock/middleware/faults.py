@@ -17,12 +17,10 @@ from viya_mock.middleware.journal import FAULT_KEY
 from viya_mock.scenarios.model import Fault
 
 
-class DroppedConnection(Exception):
-    """Raised after the response has started, so the server closes the connection mid-response."""
-
-
 class FaultMiddleware:
-    def __init__(self, app: ASGIApp, fault_for: Callable[[str, str], tuple[str, Fault] | None], clock: Clock) -> None:
+    def __init__(
+        self, app: ASGIApp, fault_for: Callable[[str, str, dict[str, str]], tuple[str, Fault] | None], clock: Clock
+    ) -> None:
         self.app = app
         self.fault_for = fault_for
         self.clock = clock
@@ -31,7 +29,8 @@ class FaultMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
             await self.app(scope, receive, send)
             return
-        found = self.fault_for(scope["method"], scope["path"])
+        headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
+        found = self.fault_for(scope["method"], scope["path"], headers)
         if found is None:
             await self.app(scope, receive, send)
             return
@@ -39,13 +38,15 @@ class FaultMiddleware:
         scope.setdefault("extensions", {})[FAULT_KEY] = scenario
         await self.clock.sleep(fault.latency)
         if fault.drop:
-            await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"100")]})
-            raise DroppedConnection(f"scenario {scenario} drops {scope['method']} {scope['path']}")
+            # A response that starts and never finishes: the server closes the connection mid-response, which
+            # is what a client sees when a gateway or pod dies under it.
+            await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"64")]})
+            return
         if fault.status is None:
             await self.app(scope, receive, send)
             return
         message = fault.message or f"The service is not available (scenario {scenario})."
         body = dumps(error_body(fault.status, message, error_code=fault.error_code, details=[f"path: {scope['path']}"]))
-        headers = [(b"content-type", f"{ERROR}+json".encode()), (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": fault.status, "headers": headers})
+        raw = [(b"content-type", f"{ERROR}+json".encode()), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": fault.status, "headers": raw})
         await send({"type": "http.response.body", "body": body})

@@ -52,14 +52,17 @@ class ScenarioBook:
                 return scenario.script
         return None
 
-    def fault_for(self, method: str, path: str) -> tuple[str, Fault] | None:
-        """The fault this call meets, if any; counting a call is part of deciding, so it happens under the lock."""
+    def fault_for(self, method: str, path: str, headers: Mapping[str, str]) -> tuple[str, Fault] | None:
+        """The fault this call meets, if any; counting a call is part of deciding, so it happens under the lock.
+
+        `headers` have lower-case names.
+        """
         if not self._scenarios:
             return None
         with self._lock:
             for scenario in self._scenarios.values():
                 for index, fault in enumerate(scenario.faults):
-                    if fault.applies_to(method, path) and self._fires(scenario.name, index, fault):
+                    if fault.applies_to(method, path, headers) and self._fires(scenario.name, index, fault):
                         return scenario.name, fault
         return None
 

@@ -114,6 +114,7 @@ def _fault(document: Mapping[str, Any]) -> Fault:
         first=document.get("first"),
         every=document.get("every"),
         probability=document.get("probability"),
+        headers=dict(document.get("headers") or {}),
     )
 
 
@@ -122,10 +123,11 @@ def _scenario(document: Mapping[str, Any], source: str) -> Scenario:
     definition = match.get("jobDefinition") or {}
     timeline = document.get("timeline")
     script = None
-    if timeline is not None or "heartbeatInterval" in document:
+    if timeline is not None or "heartbeatInterval" in document or "expiresAfter" in document:
         script = Script(
             steps=tuple(_step(step) for step in timeline or ()),
             heartbeat_interval=document.get("heartbeatInterval"),
+            expires_after=document.get("expiresAfter"),
             scenario=document["name"],
         )
     return Scenario(

@@ -58,9 +58,14 @@ class Fault:
     first: int | None = None
     every: int | None = None
     probability: float | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
 
-    def applies_to(self, method: str, path: str) -> bool:
-        return (self.method == "*" or self.method == method) and fnmatchcase(path, self.path)
+    def applies_to(self, method: str, path: str, headers: Mapping[str, str]) -> bool:
+        return (
+            (self.method == "*" or self.method == method)
+            and fnmatchcase(path, self.path)
+            and all(_like(headers.get(name.lower()), pattern) for name, pattern in self.headers.items())
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +74,7 @@ class Script:
 
     steps: tuple[Step, ...]
     heartbeat_interval: int | None = None
+    expires_after: str | None = None
     scenario: str | None = None
 
 

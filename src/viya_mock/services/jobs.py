@@ -223,6 +223,9 @@ class JobService:
         script = self.scripts(context)
         if script.heartbeat_interval is not None:
             base["heartbeatInterval"] = script.heartbeat_interval
+        if script.expires_after and not embedded.get("expiresAfter"):
+            # The provider's expiresAfter applies when the request has none, and shows in the job's copy.
+            embedded["expiresAfter"] = script.expires_after
         expires_after = expires_after_ms(embedded["expiresAfter"], now) if embedded.get("expiresAfter") else None
         job = Job(
             id=job_id,
