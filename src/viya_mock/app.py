@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 
 from viya_mock.api import errors
 from viya_mock.api.admin import AdminHandlers
+from viya_mock.api.files import FileHandlers
 from viya_mock.api.job_definitions import JobDefinitionHandlers
 from viya_mock.api.job_requests import JobRequestHandlers
 from viya_mock.api.jobs import JobHandlers
@@ -26,7 +27,7 @@ from viya_mock.middleware.journal import JournalMiddleware
 from viya_mock.resources import openapi_dir
 from viya_mock.settings import Settings
 
-DOCUMENTS = ("job-execution.yaml", "job-definitions.yaml", "admin.yaml")
+DOCUMENTS = ("job-execution.yaml", "job-definitions.yaml", "files.yaml", "admin.yaml")
 
 # Connexion logs a warning on every request to an operation with several request media types; the SAS
 # API has many such operations by design, so the warning is noise (and a cost) on the hot path.
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
             JobHandlers(container.jobs),
             JobRequestHandlers(container.job_requests),
             JobDefinitionHandlers(container.job_definitions),
+            FileHandlers(container.files),
             AdminHandlers(container.admin),
         ]
     )

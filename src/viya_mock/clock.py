@@ -75,7 +75,7 @@ class SystemClock:
 
     async def sleep(self, milliseconds: int) -> None:
         if milliseconds > 0:
-            await asyncio.sleep(milliseconds / 1000)
+            await asyncio.sleep(milliseconds / 1000)  # clock-ok: scripted latency on real time
 
     async def wait_until(self, instant: int) -> None:
         await self.changes.wait(max(instant - self.now(), 0) / 1000)

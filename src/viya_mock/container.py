@@ -13,6 +13,7 @@ from viya_mock.scenarios.engine import ScenarioBook
 from viya_mock.scenarios.loader import load_path
 from viya_mock.scenarios.model import Script
 from viya_mock.services.admin import AdminService
+from viya_mock.services.files import FileService
 from viya_mock.services.job_definitions import JOB_DEFINITION, JobDefinitionService
 from viya_mock.services.job_requests import JOB_REQUEST, JobRequestService
 from viya_mock.services.jobs import JobService
@@ -59,6 +60,7 @@ class Container:
             definitions=self.job_definitions,
             jobs=self.jobs,
         )
+        self.files = FileService(store, self.jobs)
         self.journal = Journal()
         self.admin = AdminService(store, clock, self.scenarios, self.journal, self.reset)
         self.reset()

@@ -10,7 +10,6 @@ from starlette.testclient import TestClient
 from tests.conftest import PROC_PRINT_URI, START
 from tests.support import assert_sas_error
 from viya_mock.clock import VirtualClock
-from viya_mock.container import Container
 
 JOB_TYPE = "application/vnd.sas.job.execution.job+json"
 REQUEST_TYPE = "application/vnd.sas.job.execution.job.request+json"
@@ -451,12 +450,12 @@ class TestExpiration:
 
 
 class TestDelete:
-    def test_delete_removes_the_job_and_its_log(self, client: TestClient, container: Container) -> None:
+    def test_delete_removes_the_job_and_its_log(self, client: TestClient) -> None:
         log = "/files/files/4e5356eb-5b9e-45e4-bc11-7c865a4e14db"
-        container.store.logs[log] = [{"line": "NOTE: done", "type": "note"}]
+        assert client.get(f"{log}/content").status_code == 200
         assert client.delete(f"/jobExecution/jobs/{COMPLETED_JOB}").status_code == 204
         assert_sas_error(client.get(f"/jobExecution/jobs/{COMPLETED_JOB}"), 404)
-        assert log not in container.store.logs
+        assert_sas_error(client.get(f"{log}/content"), 404)
         assert_sas_error(client.delete(f"/jobExecution/jobs/{COMPLETED_JOB}"), 404)
 
 

@@ -8,6 +8,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
@@ -22,12 +24,18 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
+SCENARIOS = Path(__file__).parent.parent.parent / "scenarios"
+
+
+@contextmanager
+def serving(*options: str) -> Iterator[str]:
+    """`viya-mock serve` with these options on a free loopback port, until the block ends."""
     port = free_port()
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "viya_mock", "serve", "--port", str(port)], stdout=output, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "viya_mock", "serve", "--port", str(port), *options],
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
@@ -45,6 +53,20 @@ def base_url() -> Iterator[str]:
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    with serving() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def virtual_url() -> Iterator[str]:
+    with serving(
+        "--clock", "virtual", "--start-time", "2026-01-05T09:00:00Z", "--seed", "3", "--scenarios", str(SCENARIOS)
+    ) as url:
+        yield url
 
 
 def test_the_bundled_fixtures_are_served(base_url: str) -> None:
@@ -83,3 +105,22 @@ def test_a_dropped_connection_is_a_transport_error_then_the_service_recovers(bas
 
 def test_health_answers_for_readiness_checks(base_url: str) -> None:
     assert httpx.get(f"{base_url}/__admin/health").json() == {"status": "ok"}
+
+
+def test_a_ci_run_with_a_virtual_clock_and_the_shipped_scenarios(virtual_url: str) -> None:
+    with httpx.Client(base_url=virtual_url) as client:
+        assert client.post("/__admin/reset").status_code == 204
+        assert len(client.get("/__admin/scenarios").json()["items"]) == 10
+        job = client.post(
+            "/jobExecution/jobs",
+            json={"jobDefinitionUri": "/jobDefinitions/definitions/dabd2a63-ae2f-4559-b110-ad989ff642a5"},
+            headers={"X-Viya-Mock-Scenario": "happy-path"},
+        ).json()
+        assert (job["state"], job["creationTimeStamp"]) == ("pending", "2026-01-05T09:00:00.000Z")
+        for _ in range(3):
+            assert client.get(f"/jobExecution/jobs/{job['id']}/state").text == "pending"
+        assert client.post("/__admin/clock/advance", params={"by": "PT10S"}).json()["now"] == "2026-01-05T09:00:10.000Z"
+        assert client.get(f"/jobExecution/jobs/{job['id']}/state").text == "completed"
+        polls = client.get("/__admin/requests", params={"path": "/jobExecution/jobs/*/state"}).json()
+        assert polls["count"] == 4
+        assert client.get("/__admin/requests", params={"method": "PUT"}).json()["count"] == 0

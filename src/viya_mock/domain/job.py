@@ -87,6 +87,15 @@ class Job:
         bisect.insort_right(self.events, event, key=lambda e: e.at)
         self._view = None
 
+    def log_locations(self) -> list[str]:
+        """Every URI the job's logLocation names at some point of its timeline."""
+        found = [self.base.get("logLocation"), *(event.changes.get("logLocation") for event in self.events)]
+        return [uri for uri in found if isinstance(uri, str)]
+
+    def log_lines(self, now: int) -> list[dict[str, str]]:
+        """The log as written by `now`."""
+        return [line for at, line in self.log if at <= now]
+
     def next_change(self, now: int) -> int:
         """The first instant after `now` at which the job's view could differ, with no further events."""
         self.view(now)

@@ -138,7 +138,7 @@ class JobService:
         if view.expiration is not None and view.expiration <= now:
             with self.store.lock:
                 if job_id in self.store.jobs:
-                    self.store.remove_job(job_id, view.doc.get("logLocation"))
+                    self.store.remove_job(job_id)
             raise NotFound(f"No job exists with the ID {job_id}.", details=[f"id: {job_id}", "the job has expired"])
         return job, view
 
@@ -187,7 +187,7 @@ class JobService:
             with self.store.lock:
                 for job in expired:
                     if job.id in self.store.jobs:
-                        self.store.remove_job(job.id, job.view(now).doc.get("logLocation"))
+                        self.store.remove_job(job.id)
         return live
 
     # -- submitting ----------------------------------------------------------------------------------
@@ -354,8 +354,8 @@ class JobService:
         """Deleting a job also deletes the log at its logLocation."""
         with self.store.lock:
             now = self.clock.now()
-            _, view = self._live(job_id, now)
-            self.store.remove_job(job_id, view.doc.get("logLocation"))
+            self._live(job_id, now)
+            self.store.remove_job(job_id)
         self.clock.changes.notify()
 
     async def wait_for_state(self, job_id: str, known: str | None, wait: int) -> JobSnapshot:
@@ -374,6 +374,8 @@ class JobService:
 
     def _record(self, job: Job, event: JobEvent, *, supersede_plan: bool = False) -> None:
         job.record(event, supersede_plan=supersede_plan)
+        if "logLocation" in event.changes:
+            self.store.register_logs(job)
         self.clock.changes.notify()
 
     # -- rules ---------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ Reset empties the dicts under the lock; there is nothing global to clear.
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 from viya_mock.domain.job import Job
 from viya_mock.domain.resource import Resource
@@ -23,17 +22,23 @@ class Store:
         self.job_definitions: dict[str, Resource] = {}
         # Jobs submitted from each persisted job request, in submission order (a dict as an ordered set).
         self.jobs_by_request: dict[str, dict[str, None]] = {}
-        # Logs the provider wrote, by the URI in the job's logLocation.
-        self.logs: dict[str, list[dict[str, Any]]] = {}
+        # Which job wrote the log at each URI a job's logLocation has named, so the Files API can serve it.
+        self.logs: dict[str, str] = {}
 
     def add_job(self, job: Job) -> None:
         self.jobs[job.id] = job
         if job.job_request_id is not None:
             self.jobs_by_request.setdefault(job.job_request_id, {})[job.id] = None
+        self.register_logs(job)
 
-    def remove_job(self, job_id: str, log_location: str | None) -> None:
+    def register_logs(self, job: Job) -> None:
+        for uri in job.log_locations():
+            self.logs[uri] = job.id
+
+    def remove_job(self, job_id: str) -> None:
+        """Deleting a job deletes its log too (the Job Execution service deletes the file at logLocation)."""
         job = self.jobs.pop(job_id)
         if job.job_request_id is not None:
             self.jobs_by_request.get(job.job_request_id, {}).pop(job_id, None)
-        if log_location is not None:
-            self.logs.pop(log_location, None)
+        for uri in job.log_locations():
+            self.logs.pop(uri, None)
