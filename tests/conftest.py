@@ -14,6 +14,9 @@ from viya_mock.container import Container
 from viya_mock.domain.timestamps import parse_sas
 from viya_mock.settings import Settings
 
+# The examples are run through pytester by tests/test_plugin.py, as a user's suite would run them.
+collect_ignore = ["examples"]
+
 START = "2026-01-05T09:00:00.000Z"
 START_MS = parse_sas(START)
 assert START_MS is not None

@@ -1,0 +1,1 @@
+"""What viya-mock ships for other projects' tests: a threaded server and the pytest plugin."""

@@ -1,0 +1,99 @@
+"""The pytest plugin (entry point `viya_mock`): a real mock server for the session, reset before each test.
+
+Fixtures, outermost first:
+
+* ``viya_mock_settings`` (session): the Settings the server starts with; override it in a conftest to use
+  your own fixtures or scenarios. Default: bundled fixtures, a virtual clock at 2026-01-05T09:00:00Z, seed 0.
+* ``viya_mock_server`` (session): the running server (``.url``, ``.app``).
+* ``viya_mock`` (function): the server reset to its start, with helpers to arrange and assert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from viya_mock.container import Container
+    from viya_mock.settings import Settings
+    from viya_mock.testing.server import ThreadedServer
+
+START_TIME = "2026-01-05T09:00:00Z"
+
+
+class ViyaMock:
+    """One test's view of the mock: where it is, and how to script, move and inspect it."""
+
+    def __init__(self, server: ThreadedServer, container: Container) -> None:
+        self.server = server
+        self.container = container
+
+    @property
+    def url(self) -> str:
+        """Base URL; clients add /jobExecution/…, /jobDefinitions/…, /files/…, /__admin/…"""
+        return self.server.url
+
+    @property
+    def store(self) -> Any:
+        """The in-memory store (jobs, job_requests, job_definitions dicts) for arrange/assert."""
+        return self.container.store
+
+    def load_scenario(self, scenario: str | Path | Mapping[str, Any]) -> list[str]:
+        """Load scenarios from YAML text, a file or folder, or a dict; returns the names now loaded."""
+        if isinstance(scenario, Path):
+            from viya_mock.scenarios.loader import load_path
+
+            self.container.scenarios.add(load_path(scenario))
+            return [loaded.name for loaded in self.container.scenarios.scenarios]
+        return [loaded.name for loaded in self.container.admin.load_scenarios(scenario, "load_scenario")]
+
+    def advance(self, by: str | float) -> str:
+        """Move the virtual clock by a duration (PT1H) or seconds; returns the new time."""
+        return str(self.container.admin.advance_clock(str(by))["now"])
+
+    def now(self) -> str:
+        return str(self.container.admin.clock_state()["now"])
+
+    def journal(
+        self, method: str | None = None, path: str | None = None, status: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Requests the mock received (not admin calls), oldest first; `path` is a glob."""
+        from viya_mock.journal import Journal
+
+        return [Journal.as_json(entry) for entry in self.container.journal.find(method, path, status)]
+
+    def job(self, job_id: str) -> dict[str, Any]:
+        """A job's representation fields as the API would show them now (without links)."""
+        return dict(self.container.jobs.get(job_id).view.doc)
+
+    def reset(self) -> None:
+        self.container.reset()
+
+
+@pytest.fixture(scope="session")
+def viya_mock_settings() -> Settings:
+    from viya_mock.domain.timestamps import parse_iso
+    from viya_mock.settings import Settings
+
+    return Settings(virtual_start=parse_iso(START_TIME), seed=0)
+
+
+@pytest.fixture(scope="session")
+def viya_mock_server(viya_mock_settings: Settings) -> Iterator[ThreadedServer]:
+    from viya_mock.app import create_app
+    from viya_mock.testing.server import ThreadedServer
+
+    app = create_app(viya_mock_settings)
+    with ThreadedServer(app) as server:
+        server.app = app  # type: ignore[attr-defined]
+        yield server
+
+
+@pytest.fixture
+def viya_mock(viya_mock_server: ThreadedServer) -> ViyaMock:
+    container: Container = viya_mock_server.app.container  # type: ignore[attr-defined]
+    container.reset()
+    return ViyaMock(viya_mock_server, container)

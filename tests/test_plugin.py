@@ -1,0 +1,53 @@
+"""The pytest plugin, used the way another project uses it: an installed entry point and a test file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+EXAMPLE = Path(__file__).parent / "examples" / "test_howto_pytest.py"
+
+
+def test_the_readme_example_passes_under_the_plugin(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_example=EXAMPLE.read_text(encoding="utf-8"))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning")
+    result.assert_outcomes(passed=3)
+
+
+def test_a_failing_assertion_in_a_user_test_fails(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_wrong="""
+import httpx
+
+def test_expects_the_wrong_count(viya_mock):
+    assert httpx.get(f"{viya_mock.url}/jobExecution/jobs").json()["count"] == 5
+"""
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+
+
+def test_settings_can_be_overridden_in_a_conftest(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+import pytest
+from viya_mock.settings import Settings
+
+@pytest.fixture(scope="session")
+def viya_mock_settings():
+    return Settings(fixtures=None, virtual_start=0, seed=1)
+"""
+    )
+    pytester.makepyfile(
+        test_empty="""
+import httpx
+
+def test_starts_empty_at_the_epoch(viya_mock):
+    assert httpx.get(f"{viya_mock.url}/jobExecution/jobs").json()["count"] == 0
+    assert viya_mock.now() == "1970-01-01T00:00:00.000Z"
+"""
+    )
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
