@@ -10,6 +10,7 @@ from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 
 from viya_mock.api import errors
 from viya_mock.api.admin import AdminHandlers
@@ -27,6 +28,7 @@ from viya_mock.middleware.journal import JournalMiddleware
 from viya_mock.resources import openapi_dir
 from viya_mock.settings import Settings
 
+LOCALHOST_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 DOCUMENTS = ("job-execution.yaml", "job-definitions.yaml", "files.yaml", "admin.yaml")
 
 # Connexion logs a warning on every request to an operation with several request media types; the SAS
@@ -56,9 +58,19 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
             pythonic_params=True,
             strict_validation=True,
             validate_responses=settings.validate_responses,
-            swagger_ui_options=SwaggerUIOptions(swagger_ui=False),
+            swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
         )
-    # Outermost first: the journal sees every final status, scripted faults included.
+    # Outermost first: CORS answers browsers' preflights before anything else; the journal sees every final
+    # status, scripted faults included.
+    app.add_middleware(
+        CORSMiddleware,
+        MiddlewarePosition.BEFORE_EXCEPTION,
+        allow_origins=list(settings.cors_origins),
+        allow_origin_regex=None if settings.cors_origins else LOCALHOST_ORIGINS,
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=["ETag", "Last-Modified", "Location"],
+    )
     app.add_middleware(
         JournalMiddleware,
         MiddlewarePosition.BEFORE_EXCEPTION,
@@ -70,6 +82,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         MiddlewarePosition.BEFORE_EXCEPTION,
         fault_for=container.scenarios.fault_for,
         clock=container.clock,
+        latency=settings.latency,
     )
     app.add_error_handler(ViyaError, errors.on_viya_error)
     app.add_error_handler(ProblemException, errors.on_problem)

@@ -87,6 +87,20 @@ def _parser() -> argparse.ArgumentParser:
         help="seconds past a missed heartbeat before a running job is timedOut [VIYA_MOCK_HEARTBEAT_GRACE]",
     )
     add("--user", default=_env("VIYA_MOCK_USER") or defaults.DEFAULT_USER, help="user in audit fields [VIYA_MOCK_USER]")
+    add(
+        "--cors-origin",
+        action="append",
+        default=[o for o in (_env("VIYA_MOCK_CORS_ORIGINS") or "").split(",") if o],
+        metavar="ORIGIN",
+        help="browser origin allowed to call the mock, repeatable (default: any localhost origin)"
+        " [VIYA_MOCK_CORS_ORIGINS, comma-separated]",
+    )
+    add(
+        "--latency",
+        type=float,
+        default=float(_env("VIYA_MOCK_LATENCY") or 0),
+        help="seconds added to every answer, to see a frontend's spinners [VIYA_MOCK_LATENCY]",
+    )
     return parser
 
 
@@ -112,6 +126,8 @@ def settings_from(argv: Sequence[str] | None = None) -> defaults.Settings:
         seed=int(options.seed) if options.seed is not None else None,
         virtual_start=virtual_start,
         scenarios=tuple(options.scenarios),
+        cors_origins=tuple(options.cors_origin),
+        latency=round(options.latency * 1000),
     )
 
 

@@ -31,6 +31,10 @@ class Settings:
     job_duration: int = DEFAULT_JOB_DURATION
     # Scenario files or folders loaded at start-up and restored by every reset.
     scenarios: tuple[Path, ...] = ()
+    # Browser origins allowed to call the mock; empty means any http(s) origin on localhost or 127.0.0.1.
+    cors_origins: tuple[str, ...] = ()
+    # Milliseconds added to every answer of the mocked APIs, so a frontend's spinners can be seen.
+    latency: int = 0
     seed: int | None = None
     # Milliseconds since the epoch for a virtual clock; None means real time.
     virtual_start: int | None = None

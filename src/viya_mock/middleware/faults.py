@@ -1,4 +1,5 @@
-"""Scripted request faults: an error status with a SAS body, added latency, or a dropped connection.
+"""Scripted request faults (an error status with a SAS body, added latency, a dropped connection), and the
+base latency `--latency` adds to every answer.
 
 The one place where the mock waits on purpose: latency goes through the clock, so under a virtual clock it
 costs no real time.
@@ -19,16 +20,22 @@ from viya_mock.scenarios.model import Fault
 
 class FaultMiddleware:
     def __init__(
-        self, app: ASGIApp, fault_for: Callable[[str, str, dict[str, str]], tuple[str, Fault] | None], clock: Clock
+        self,
+        app: ASGIApp,
+        fault_for: Callable[[str, str, dict[str, str]], tuple[str, Fault] | None],
+        clock: Clock,
+        latency: int = 0,
     ) -> None:
         self.app = app
         self.fault_for = fault_for
         self.clock = clock
+        self.latency = latency
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
             await self.app(scope, receive, send)
             return
+        await self.clock.sleep(self.latency)
         headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
         found = self.fault_for(scope["method"], scope["path"], headers)
         if found is None:
