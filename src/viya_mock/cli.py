@@ -96,6 +96,14 @@ def _parser() -> argparse.ArgumentParser:
         " [VIYA_MOCK_CORS_ORIGINS, comma-separated]",
     )
     add(
+        "--generate",
+        type=int,
+        default=int(_env("VIYA_MOCK_GENERATE") or 0),
+        metavar="N",
+        help="add N realistic generated jobs (and requests and definitions); same --seed, same data"
+        " [VIYA_MOCK_GENERATE]",
+    )
+    add(
         "--latency",
         type=float,
         default=float(_env("VIYA_MOCK_LATENCY") or 0),
@@ -128,6 +136,7 @@ def settings_from(argv: Sequence[str] | None = None) -> defaults.Settings:
         scenarios=tuple(options.scenarios),
         cors_origins=tuple(options.cors_origin),
         latency=round(options.latency * 1000),
+        generate=options.generate,
     )
 
 

@@ -73,6 +73,11 @@ class Container:
             if self.settings.fixtures is not None:
                 seed(self.store, self.settings.fixtures)
             self.randomness.reseed(self.settings.seed)
+            if self.settings.generate > 0:
+                from viya_mock.services.generation import Generator  # Faker is slow to import; only when asked
+
+                generator = Generator(self.randomness, self.settings.seed, self.settings.user)
+                generator.fill(self.store, self.settings.generate, self.clock.now())
             self.scenarios.replace_all(self.startup_scenarios)
             self.journal.clear()
             if isinstance(self.clock, VirtualClock) and self.settings.virtual_start is not None:

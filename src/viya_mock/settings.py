@@ -33,6 +33,8 @@ class Settings:
     scenarios: tuple[Path, ...] = ()
     # Browser origins allowed to call the mock; empty means any http(s) origin on localhost or 127.0.0.1.
     cors_origins: tuple[str, ...] = ()
+    # How many realistic jobs (with job requests and definitions) to generate on top of the fixtures.
+    generate: int = 0
     # Milliseconds added to every answer of the mocked APIs, so a frontend's spinners can be seen.
     latency: int = 0
     seed: int | None = None

@@ -262,8 +262,9 @@ def job_from_representation(doc: Mapping[str, Any], parse_time: Callable[[str], 
     if doc.get("heartbeatTimeStamp"):
         beat = parse_time(doc["heartbeatTimeStamp"])
         job.record(JobEvent(at=beat, changes={"heartbeatTimeStamp": beat}, modifies=False))
-    if doc["state"] not in {s.value for s in ENDED} and doc.get("heartbeatInterval"):
-        # A job a fixture shows running is in the hands of a healthy provider, not about to time out.
+    if doc.get("heartbeatInterval"):
+        # The provider of a recorded job was healthy: heartbeating until the recorded end (or still, for a job
+        # shown running), so no time-out is derived that the record does not show.
         job.record(JobEvent(at=created, changes={HEARTBEATS: True}, modifies=False))
     outcome = {k: doc[k] for k in _OUTCOME if k in doc}
     end = doc.get("endTimeStamp")
