@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest clean
+.PHONY: run test lint typecheck pytest fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,3 +31,19 @@ pytest: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+
+# Schemathesis' CLI against a live `viya-mock serve`, more examples than the suite runs. The admin API goes
+# last: fuzzing it loads random scenarios and moves the clock under the other APIs.
+FUZZ_PORT ?= 18765
+FUZZ_EXAMPLES ?= 100
+fuzz: $(STAMP)
+	@$(BIN)/viya-mock serve --port $(FUZZ_PORT) --seed 1 > .fuzz-server.log 2>&1 & echo $$! > .fuzz-server.pid; \
+	trap 'kill $$(cat .fuzz-server.pid) 2>/dev/null; rm -f .fuzz-server.pid' EXIT; \
+	for i in $$(seq 100); do curl -sf http://127.0.0.1:$(FUZZ_PORT)/__admin/health > /dev/null && break; sleep 0.1; done; \
+	status=0; \
+	for api in jobExecution jobDefinitions files __admin; do \
+		PYTHONPATH=. SCHEMATHESIS_HOOKS=tests.contract.fuzz_hooks $(BIN)/schemathesis run \
+			http://127.0.0.1:$(FUZZ_PORT)/$$api/openapi.json --url http://127.0.0.1:$(FUZZ_PORT)/$$api \
+			--max-examples $(FUZZ_EXAMPLES) --workers 2 --seed 1 || status=1; \
+	done; \
+	exit $$status

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import connexion
+import yaml
 from connexion.exceptions import ProblemException
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
@@ -34,6 +35,20 @@ DOCUMENTS = ("job-execution.yaml", "job-definitions.yaml", "files.yaml", "admin.
 # Connexion logs a warning on every request to an operation with several request media types; the SAS
 # API has many such operations by design, so the warning is noise (and a cost) on the hot path.
 logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
+
+
+def documented_paths() -> list[tuple[str, list[str]]]:
+    """Every path template of the served documents, with its server root, and the methods it defines."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    out = []
+    for document in DOCUMENTS:
+        with (openapi_dir() / document).open(encoding="utf-8") as handle:
+            spec = yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader, chosen for speed
+        root = spec["servers"][0]["url"].rstrip("/")
+        for template, item in spec["paths"].items():
+            methods = [m for m in item if m in {"get", "put", "post", "delete", "head", "patch", "options"}]
+            out.append((root + template, methods))
+    return out
 
 
 def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
@@ -86,7 +101,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     )
     app.add_error_handler(ViyaError, errors.on_viya_error)
     app.add_error_handler(ProblemException, errors.on_problem)
-    app.add_error_handler(HTTPException, errors.on_http_exception)
+    app.add_error_handler(HTTPException, errors.http_exception_handler(errors.AllowedMethods(documented_paths())))
     app.add_error_handler(UnicodeDecodeError, errors.on_undecodable)
     app.add_error_handler(Exception, errors.on_unexpected)
     # Tests, the pytest plugin and the admin API reach the container and routing table through the app.

@@ -7,6 +7,8 @@ never sees application/problem+json and never a 500 for its own input.
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from connexion.exceptions import ProblemException
@@ -50,11 +52,44 @@ def on_problem(request: ConnexionRequest, error: Exception) -> ConnexionResponse
     return _response(error_body(error.status, first, details=[*details, _path(request)]))
 
 
-def on_http_exception(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
-    assert isinstance(error, HTTPException)
-    message = _ROUTE_MESSAGES.get(error.status_code, str(error.detail))
-    headers = dict(error.headers or {})
-    return _response(error_body(error.status_code, message, details=[_path(request)]), headers)
+class AllowedMethods:
+    """Which methods the documents define for a request path, for the Allow header of a 405.
+
+    Starlette names only the methods of the first route that matched the path; a client (and schemathesis)
+    expects every method the resource supports.
+    """
+
+    def __init__(self, paths: Iterable[tuple[str, Iterable[str]]]) -> None:
+        self._routes = [
+            (self._pattern(template), template.count("{"), {method.upper() for method in methods})
+            for template, methods in paths
+        ]
+
+    @staticmethod
+    def _pattern(template: str) -> re.Pattern[str]:
+        return re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)) + "$")
+
+    def __call__(self, path: str) -> list[str]:
+        """Methods of the most specific matching templates: `/jobs/@selection/state` over `/jobs/{jobId}/state`."""
+        matches = [(parameters, methods) for pattern, parameters, methods in self._routes if pattern.match(path)]
+        if not matches:
+            return []
+        fewest = min(parameters for parameters, _ in matches)
+        return sorted(set().union(*(methods for parameters, methods in matches if parameters == fewest)))
+
+
+def http_exception_handler(allowed: AllowedMethods) -> Callable[[ConnexionRequest, Exception], ConnexionResponse]:
+    def on_http_exception(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+        assert isinstance(error, HTTPException)
+        message = _ROUTE_MESSAGES.get(error.status_code, str(error.detail))
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            methods = allowed(request.url.path)
+            if methods:
+                headers["Allow"] = ", ".join(methods)
+        return _response(error_body(error.status_code, message, details=[_path(request)]), headers)
+
+    return on_http_exception
 
 
 def on_undecodable(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
