@@ -21,6 +21,7 @@ from viya_mock.api.job_requests import JobRequestHandlers
 from viya_mock.api.jobs import JobHandlers
 from viya_mock.api.operations import operation_table
 from viya_mock.api.root import RootHandlers
+from viya_mock.api.validation import VALIDATORS
 from viya_mock.container import Container
 from viya_mock.domain.errors import ViyaError
 from viya_mock.domain.timestamps import format_ms
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
             strict_validation=True,
             validate_responses=settings.validate_responses,
             swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
+            validator_map=VALIDATORS,
         )
     # Outermost first: CORS answers browsers' preflights before anything else; the journal sees every final
     # status, scripted faults included.
@@ -98,6 +100,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         fault_for=container.scenarios.fault_for,
         clock=container.clock,
         latency=settings.latency,
+        any_faults=lambda: container.scenarios.has_faults,
     )
     app.add_error_handler(ViyaError, errors.on_viya_error)
     app.add_error_handler(ProblemException, errors.on_problem)

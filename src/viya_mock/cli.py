@@ -154,5 +154,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ScenarioError, ValueError) as error:
         print(f"viya-mock: {error}", file=sys.stderr)  # noqa: T201 - the command's own error output
         return 2
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
     return 0

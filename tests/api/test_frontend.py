@@ -79,5 +79,5 @@ def test_latency_delays_every_answer_of_the_apis_but_not_the_admin_api() -> None
 
     asyncio.run(call("/jobExecution/jobs"))
     asyncio.run(call("/__admin/health"))
-    assert clock.slept == [250]
+    assert clock.slept == [250]  # once, for the API call
     assert answered == ["/jobExecution/jobs", "/__admin/health"]

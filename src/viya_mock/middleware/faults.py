@@ -25,9 +25,11 @@ class FaultMiddleware:
         fault_for: Callable[[str, str, dict[str, str]], tuple[str, Fault] | None],
         clock: Clock,
         latency: int = 0,
+        any_faults: Callable[[], bool] = lambda: True,
     ) -> None:
         self.app = app
         self.fault_for = fault_for
+        self.any_faults = any_faults
         self.clock = clock
         self.latency = latency
 
@@ -35,7 +37,11 @@ class FaultMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
             await self.app(scope, receive, send)
             return
-        await self.clock.sleep(self.latency)
+        if self.latency:
+            await self.clock.sleep(self.latency)
+        if not self.any_faults():
+            await self.app(scope, receive, send)
+            return
         headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
         found = self.fault_for(scope["method"], scope["path"], headers)
         if found is None:

@@ -26,6 +26,11 @@ class ScenarioBook:
     def scenarios(self) -> list[Scenario]:
         return list(self._scenarios.values())
 
+    @property
+    def has_faults(self) -> bool:
+        """Cheap to ask on every request, so callers skip preparing a request nobody scripted to fail."""
+        return any(scenario.faults for scenario in self._scenarios.values())
+
     def add(self, scenarios: Iterable[Scenario]) -> None:
         with self._lock:
             for scenario in scenarios:

@@ -247,8 +247,11 @@ class JobService:
     def _embedded_request(self, request: Mapping[str, Any], persisted: Resource | None) -> dict[str, Any]:
         """The job's own copy of the request: definition resolved, arguments complete (seed field table)."""
         uri = request.get("jobDefinitionUri")
-        definition = self.definitions.resolve(uri).doc if uri else dict(request["jobDefinition"])
-        definition.pop("links", None)
+        if uri:
+            # Shared, not copied: a stored definition's doc is replaced, never changed in place, on update.
+            definition = self.definitions.resolve(uri).doc
+        else:
+            definition = {k: v for k, v in request["jobDefinition"].items() if k != "links"}
         embedded: dict[str, Any] = {}
         if persisted is not None:
             embedded.update({k: persisted.doc[k] for k in PERSISTED_REQUEST_FIELDS if k in persisted.doc})

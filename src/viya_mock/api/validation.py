@@ -1,0 +1,46 @@
+"""Connexion's parameter validation, with each parameter's schema validator built once.
+
+Connexion 3.3 deep-copies a parameter's definition and builds a new jsonschema validator for every value
+of every request; on a GET of a job that was about a third of the request's time. The checks, the
+validator class, the format checker and the error messages are Connexion's own; only the construction is
+hoisted to the first use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connexion.utils import is_null, is_nullable
+from connexion.validators import VALIDATOR_MAP, ParameterValidator
+from jsonschema import Draft4Validator, ValidationError
+
+_FORMATS = Draft4Validator.FORMAT_CHECKER
+
+
+class CachingParameterValidator(ParameterValidator):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Keyed by the identity of the parameter definitions this validator holds for its whole life.
+        self._validators: dict[int, Draft4Validator] = {}
+
+    def validate_parameter(
+        self, parameter_type: str, value: Any, param: dict[str, Any], param_name: str | None = None
+    ) -> str | None:
+        if is_nullable(param) and is_null(value):
+            return None
+        if value is not None:
+            validator = self._validators.get(id(param))
+            if validator is None:
+                validator = Draft4Validator(param.get("schema", param), format_checker=_FORMATS)
+                self._validators[id(param)] = validator
+            try:
+                validator.validate(value)
+            except ValidationError as exception:
+                return str(exception)
+            return None
+        if param.get("required"):
+            return f"Missing {parameter_type} parameter '{param['name']}'"
+        return None
+
+
+VALIDATORS = {**VALIDATOR_MAP, "parameter": CachingParameterValidator}
