@@ -6,8 +6,9 @@ import argparse
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from viya_mock import settings as defaults
 from viya_mock.domain.timestamps import parse_iso
@@ -29,92 +30,114 @@ def _instant(text: str) -> int:
     return value
 
 
+def _option(
+    parser: argparse.ArgumentParser,
+    flag: str,
+    env: str,
+    help: str,
+    convert: Callable[[str], Any] = str,
+    default: Any = None,
+    from_env: Callable[[str], Any] | None = None,
+    **kwargs: Any,
+) -> None:
+    """An option whose default comes from its environment variable; the help names the variable.
+
+    A value on the command line replaces the variable's, also for options that take several values.
+    """
+    raw = _env(env)
+    value = (from_env or convert)(raw) if raw is not None else default
+    parser.add_argument(flag, type=convert, default=value, help=f"{help} [{env}]", **kwargs)
+
+
+def _list(separator: str, item: Callable[[str], Any] = str) -> Callable[[str], list[Any]]:
+    return lambda text: [item(part) for part in text.split(separator) if part]
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="viya-mock", description="A mock of the SAS Viya Job Execution API.")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser(
         "serve", help="serve the mock over HTTP", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    add = serve.add_argument
-    add("--host", default=_env("VIYA_MOCK_HOST") or defaults.DEFAULT_HOST, help="interface to bind [VIYA_MOCK_HOST]")
-    add("--port", type=int, default=int(_env("VIYA_MOCK_PORT") or defaults.DEFAULT_PORT), help="[VIYA_MOCK_PORT]")
-    add(
-        "--fixtures",
-        type=Path,
-        default=_env("VIYA_MOCK_FIXTURES"),
-        help="folder of fixture YAML files (default: the bundled ones) [VIYA_MOCK_FIXTURES]",
-    )
-    add("--no-fixtures", action="store_true", help="start with an empty store")
-    add(
+    _option(serve, "--host", "VIYA_MOCK_HOST", "interface to bind", default=defaults.DEFAULT_HOST)
+    _option(serve, "--port", "VIYA_MOCK_PORT", "port", int, defaults.DEFAULT_PORT)
+    _option(serve, "--fixtures", "VIYA_MOCK_FIXTURES", "folder of fixture YAML files (default: the bundled ones)", Path)
+    serve.add_argument("--no-fixtures", action="store_true", help="start with an empty store")
+    _option(
+        serve,
         "--scenarios",
-        type=Path,
+        "VIYA_MOCK_SCENARIOS",
+        f"scenario files or folders, consulted in the order given ('{os.pathsep}'-separated in the variable)",
+        Path,
+        [],
+        _list(os.pathsep, Path),
         nargs="*",
-        default=[Path(p) for p in (_env("VIYA_MOCK_SCENARIOS") or "").split(os.pathsep) if p],
         metavar="PATH",
-        help=f"scenario files or folders, consulted in the order given [VIYA_MOCK_SCENARIOS, '{os.pathsep}'-separated]",
     )
-    add(
+    _option(
+        serve,
         "--clock",
+        "VIYA_MOCK_CLOCK",
+        "real time, or virtual time that moves only through the admin API",
+        default="real",
         choices=("real", "virtual"),
-        default=_env("VIYA_MOCK_CLOCK") or "real",
-        help="real time, or virtual time that moves only through the admin API [VIYA_MOCK_CLOCK]",
     )
-    add(
-        "--start-time",
-        type=_instant,
-        default=_env("VIYA_MOCK_START_TIME"),
-        help="where a virtual clock starts, ISO 8601 (default: now) [VIYA_MOCK_START_TIME]",
+    _option(
+        serve, "--start-time", "VIYA_MOCK_START_TIME", "where a virtual clock starts, ISO 8601 (default: now)", _instant
     )
-    add(
-        "--seed", type=int, default=_env("VIYA_MOCK_SEED"), help="seed for ids and fault probabilities [VIYA_MOCK_SEED]"
-    )
-    add(
+    _option(serve, "--seed", "VIYA_MOCK_SEED", "seed for ids, generated data and fault probabilities", int)
+    _option(
+        serve,
         "--job-duration",
-        type=float,
-        default=float(_env("VIYA_MOCK_JOB_DURATION") or defaults.DEFAULT_JOB_DURATION / 1000),
-        help="seconds a job runs on the default timeline [VIYA_MOCK_JOB_DURATION]",
+        "VIYA_MOCK_JOB_DURATION",
+        "seconds a job runs on the default timeline",
+        float,
+        defaults.DEFAULT_JOB_DURATION / 1000,
     )
-    add(
+    _option(
+        serve,
         "--heartbeat-interval",
-        type=int,
-        default=int(_env("VIYA_MOCK_HEARTBEAT_INTERVAL") or defaults.DEFAULT_HEARTBEAT_INTERVAL),
-        help="heartbeatInterval of new jobs, in seconds [VIYA_MOCK_HEARTBEAT_INTERVAL]",
+        "VIYA_MOCK_HEARTBEAT_INTERVAL",
+        "heartbeatInterval of new jobs, in seconds",
+        int,
+        defaults.DEFAULT_HEARTBEAT_INTERVAL,
     )
-    add(
+    _option(
+        serve,
         "--heartbeat-grace",
-        type=float,
-        default=float(_env("VIYA_MOCK_HEARTBEAT_GRACE") or 0),
-        help="seconds past a missed heartbeat before a running job is timedOut [VIYA_MOCK_HEARTBEAT_GRACE]",
+        "VIYA_MOCK_HEARTBEAT_GRACE",
+        "seconds past a missed heartbeat before a running job is timedOut",
+        float,
+        0.0,
     )
-    add("--user", default=_env("VIYA_MOCK_USER") or defaults.DEFAULT_USER, help="user in audit fields [VIYA_MOCK_USER]")
-    add(
+    _option(serve, "--user", "VIYA_MOCK_USER", "user in audit fields", default=defaults.DEFAULT_USER)
+    _option(
+        serve,
         "--cors-origin",
-        action="append",
-        default=[o for o in (_env("VIYA_MOCK_CORS_ORIGINS") or "").split(",") if o],
+        "VIYA_MOCK_CORS_ORIGINS",
+        "browser origins allowed to call the mock (default: any localhost origin; comma-separated in the variable)",
+        str,
+        [],
+        _list(","),
+        nargs="+",
         metavar="ORIGIN",
-        help="browser origin allowed to call the mock, repeatable (default: any localhost origin)"
-        " [VIYA_MOCK_CORS_ORIGINS, comma-separated]",
     )
-    add(
+    _option(
+        serve,
         "--generate",
-        type=int,
-        default=int(_env("VIYA_MOCK_GENERATE") or 0),
+        "VIYA_MOCK_GENERATE",
+        "add N realistic generated jobs (and requests and definitions); same --seed, same data",
+        int,
+        0,
         metavar="N",
-        help="add N realistic generated jobs (and requests and definitions); same --seed, same data"
-        " [VIYA_MOCK_GENERATE]",
     )
-    add(
-        "--latency",
-        type=float,
-        default=float(_env("VIYA_MOCK_LATENCY") or 0),
-        help="seconds added to every answer, to see a frontend's spinners [VIYA_MOCK_LATENCY]",
-    )
+    _option(serve, "--latency", "VIYA_MOCK_LATENCY", "seconds added to every answer, to see spinners", float, 0.0)
     return parser
 
 
 def settings_from(argv: Sequence[str] | None = None) -> defaults.Settings:
     options = _parser().parse_args(argv)
-    start = options.start_time if not isinstance(options.start_time, str) else _instant(options.start_time)
+    start = options.start_time
     virtual_start = None
     if options.clock == "virtual":
         from viya_mock.clock import SystemClock

@@ -1,0 +1,59 @@
+"""`viya-mock serve` options: each readable from its environment variable, the command line winning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from viya_mock.cli import _parser, settings_from
+from viya_mock.domain.timestamps import parse_iso
+
+
+def test_defaults_serve_the_bundled_fixtures_on_loopback_in_real_time() -> None:
+    settings = settings_from(["serve"])
+    assert (settings.host, settings.port, settings.virtual_start, settings.scenarios) == ("127.0.0.1", 8080, None, ())
+    assert settings.fixtures is not None and (settings.fixtures / "jobs.yaml").exists()
+
+
+def test_environment_variables_set_every_option(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "VIYA_MOCK_PORT": "9000",
+        "VIYA_MOCK_CLOCK": "virtual",
+        "VIYA_MOCK_START_TIME": "2026-01-01T00:00:00Z",
+        "VIYA_MOCK_SEED": "4",
+        "VIYA_MOCK_SCENARIOS": "scenarios:extra.yaml",
+        "VIYA_MOCK_CORS_ORIGINS": "https://a.example,https://b.example",
+        "VIYA_MOCK_JOB_DURATION": "2.5",
+        "VIYA_MOCK_HEARTBEAT_GRACE": "1",
+        "VIYA_MOCK_LATENCY": "0.2",
+        "VIYA_MOCK_GENERATE": "30",
+    }.items():
+        monkeypatch.setenv(name, value)
+    settings = settings_from(["serve"])
+    assert settings.port == 9000 and settings.seed == 4 and settings.generate == 30
+    assert settings.virtual_start == parse_iso("2026-01-01T00:00:00Z")
+    assert settings.scenarios == (Path("scenarios"), Path("extra.yaml"))
+    assert settings.cors_origins == ("https://a.example", "https://b.example")
+    assert (settings.job_duration, settings.heartbeat_grace, settings.latency) == (2_500, 1_000, 200)
+
+
+def test_the_command_line_replaces_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VIYA_MOCK_CORS_ORIGINS", "https://env.example")
+    monkeypatch.setenv("VIYA_MOCK_SCENARIOS", "from-env.yaml")
+    settings = settings_from(["serve", "--cors-origin", "https://cli.example", "--scenarios", "a.yaml", "b.yaml"])
+    assert settings.cors_origins == ("https://cli.example",)
+    assert settings.scenarios == (Path("a.yaml"), Path("b.yaml"))
+
+
+def test_every_option_names_its_environment_variable_in_help() -> None:
+    help_text = _parser()._subparsers._group_actions[0].choices["serve"].format_help()  # type: ignore[union-attr]
+    for flag in ("--host", "--port", "--scenarios", "--clock", "--start-time", "--seed", "--generate", "--latency"):
+        assert flag in help_text
+    assert help_text.count("[VIYA_MOCK_") >= 13
+
+
+def test_a_bad_start_time_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        settings_from(["serve", "--start-time", "soon"])
+    assert "not an ISO 8601 instant" in capsys.readouterr().err
