@@ -27,6 +27,8 @@ FORBIDDEN = {
     "store": ("connexion", "starlette", "viya_mock.services", "viya_mock.api", "viya_mock.app"),
     "services": ("connexion", "starlette", "viya_mock.api", "viya_mock.app", "viya_mock.container"),
     "api": ("viya_mock.store.memory", "viya_mock.container", "viya_mock.app"),
+    "scenarios": ("connexion", "starlette", "viya_mock.services", "viya_mock.api", "viya_mock.store", "viya_mock.app"),
+    "middleware": ("connexion", "viya_mock.services", "viya_mock.store", "viya_mock.container", "viya_mock.app"),
 }
 
 

@@ -6,6 +6,7 @@ Entries carry the clock's time, so under a virtual clock the same run gives the 
 from __future__ import annotations
 
 import threading
+from collections import deque
 from dataclasses import asdict, dataclass
 from fnmatch import fnmatchcase
 from typing import Any
@@ -22,10 +23,15 @@ class Entry:
     fault: str | None
 
 
+# A server left running (a frontend polling all day) must not grow without bound: the journal keeps the
+# newest entries, far more than any test asserts on.
+MAX_ENTRIES = 50_000
+
+
 class Journal:
-    def __init__(self) -> None:
+    def __init__(self, limit: int = MAX_ENTRIES) -> None:
         self._lock = threading.Lock()
-        self._entries: list[Entry] = []
+        self._entries: deque[Entry] = deque(maxlen=limit)
 
     def record(self, entry: Entry) -> None:
         with self._lock:

@@ -235,3 +235,12 @@ class TestLongPolling:
             f"/jobExecution/jobs/{job['id']}/state", params={"wait": 60}, headers={"If-None-Match": '"pending"'}
         )
         assert (response.text, response.headers["etag"]) == ("running", '"running"')
+
+
+def test_the_journal_keeps_only_the_newest_entries() -> None:
+    from viya_mock.journal import Entry, Journal
+
+    journal = Journal(limit=3)
+    for number in range(5):
+        journal.record(Entry("GET", f"/{number}", "", 200, "t", None, None))
+    assert [entry.path for entry in journal.find()] == ["/2", "/3", "/4"]
