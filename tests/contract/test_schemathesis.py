@@ -58,8 +58,10 @@ def test_admin(case: Any) -> None:
     case.call_and_validate()
 
 
+# Generation order still varies with Python's string hashing, so the budget is sized for a walk that reaches
+# every linked step (including delete) under any hash seed (checked with eight), not for one lucky order.
 STATEFUL = settings(
-    max_examples=30, stateful_step_count=8, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    max_examples=80, stateful_step_count=10, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
 )
 
 # Workflows through the documents' links: submit → read → change state → heartbeat → expire → delete, and
