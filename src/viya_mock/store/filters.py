@@ -2,35 +2,70 @@
 
     and(eq(state,'running'),startsWith(jobRequest.name,'proc'))
 
-An expression is `function(arg, …)`. Fields are bare or dotted names (`jobRequest.name`); a real client
-also quotes them (`eq("name","x")`), so a quoted first argument of a comparison names a field. Literals
-are single-quoted (`''` escapes a quote), double-quoted, numbers, `true`/`false`/`null`, or bare tokens
-(`eq(type,ODS)`). Parsing happens once per distinct filter text; evaluation is a tree of closures with
-paths and literals prepared up front, because it runs once per resource on every list request.
+An expression is `function(arg, ...)`. Fields are bare or dotted names (`jobRequest.name`); a real client
+also quotes them (`eq("name","x")`), so a quoted first argument of a comparison names a field. Literals are
+single-quoted (`''` escapes a quote), double-quoted (`""` or `\\"` escapes one), numbers, `true`/`false`/
+`null`, or bare tokens (`eq(type,ODS)`).
+
+A list request may test one filter against 100,000 resources, so the text is parsed once into a tree of
+closures: each field path is split into a tuple, each literal converted to its text, number and boolean
+forms, and each timestamp literal normalised, before the first resource is seen. Evaluation never raises:
+a value that cannot be compared with a literal simply does not match, as a service with a typed database
+column would answer an empty page rather than an error.
 """
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Final
 
 Predicate = Callable[[Mapping[str, Any]], bool]
 
-LOGICAL = frozenset({"and", "or", "not"})
-COMPARISONS = frozenset({"eq", "ne", "lt", "le", "gt", "ge"})
-STRINGS = frozenset({"contains", "startsWith", "endsWith"})
-FUNCTIONS = LOGICAL | COMPARISONS | STRINGS | frozenset({"in", "isNull"})
+_LOGICAL: Final = frozenset({"and", "or", "not"})
+_COMPARISONS: Final = frozenset({"eq", "ne", "lt", "le", "gt", "ge"})
+_STRINGS: Final = frozenset({"contains", "startsWith", "endsWith"})
+FUNCTIONS: Final[frozenset[str]] = _LOGICAL | _COMPARISONS | _STRINGS | frozenset({"in", "isNull"})
 
-_NAME = re.compile(r"[A-Za-z0-9_$.\-]+")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")
-_TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}:\d{2})(?:\.(\d{1,3}))?)?Z?$")
-_MISSING = object()
+# Bare tokens may also carry ':' and '+', so an unquoted timestamp literal such as 2024-01-01T00:00:00Z
+# reads as one value; a token used as a field must still be a plain dotted name.
+_TOKEN = re.compile(r"[A-Za-z0-9_$.:+\-]+")
+_FIELD = re.compile(r"[A-Za-z0-9_$\-]+(?:\.[A-Za-z0-9_$\-]+)*\Z")
+_INTEGER = re.compile(r"[-+]?\d+\Z")
+_DECIMAL = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\Z")
+_TIMESTAMP = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})"
+    r"(?:T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?)?\Z"
+)
+# Deep enough for any filter a person or client library writes; shallow enough that parsing, compiling and
+# evaluating stay far from Python's recursion limit, so a hostile filter is a 400 rather than a 500.
+_MAX_DEPTH: Final = 100
+
+_OPERATORS: Final[dict[str, Callable[[Any, Any], bool]]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+}
+
+
+class _Missing:
+    """The value of a path that leads nowhere; distinct from a JSON null only until it is tested."""
+
+    __slots__ = ()
+
+
+_MISSING: Final = _Missing()
 
 
 class QueryError(ValueError):
-    """A filter or sort expression that cannot be used; says what is wrong and at which character."""
+    """A filter or sort expression that cannot be used; it says what is wrong and at which character,
+    because the text usually arrives URL-encoded in a query string where the fault is hard to spot."""
 
     def __init__(self, message: str, position: int) -> None:
         super().__init__(f"{message} at position {position}")
@@ -39,12 +74,15 @@ class QueryError(ValueError):
 
 
 class FilterError(QueryError):
-    pass
+    """A filter expression that cannot be parsed or compiled (the service answers 400, error 1104)."""
+
+
+# ---------------------------------------------------------------------------------------------- parsing
 
 
 @dataclass(frozen=True, slots=True)
 class _Literal:
-    value: Any
+    text: str
     quoted: bool
     position: int
 
@@ -52,11 +90,16 @@ class _Literal:
 @dataclass(frozen=True, slots=True)
 class _Call:
     name: str
-    args: list[_Call | _Literal]
+    args: tuple[_Call | _Literal, ...]
     position: int
 
 
+_Node = _Call | _Literal
+
+
 class _Parser:
+    """A recursive-descent parser over the raw text; positions are 0-based character offsets."""
+
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
@@ -64,235 +107,379 @@ class _Parser:
     def parse(self) -> _Call:
         self._skip()
         if self.pos >= len(self.text):
-            raise FilterError("Empty filter", 0)
-        node = self._expression()
+            raise FilterError("Empty filter", self.pos)
+        char = self.text[self.pos]
+        if char not in "'\"" and _TOKEN.match(self.text, self.pos) is None:
+            raise FilterError(f"Expected a filter function such as eq(...), found '{char}'", self.pos)
+        node = self._expression(0)
         self._skip()
         if self.pos < len(self.text):
-            raise FilterError(f"Unexpected '{self.text[self.pos]}'", self.pos)
-        if not isinstance(node, _Call):
-            raise FilterError("Expected a function such as eq(…)", node.position)
+            raise FilterError(f"Unexpected '{self.text[self.pos]}' after the end of the filter", self.pos)
+        if isinstance(node, _Literal):
+            raise FilterError(f"Expected a filter function such as eq(...), found '{node.text}'", node.position)
         return node
 
     def _skip(self) -> None:
-        while self.pos < len(self.text) and self.text[self.pos].isspace():
-            self.pos += 1
+        text, pos = self.text, self.pos
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        self.pos = pos
 
-    def _expression(self) -> _Call | _Literal:
+    def _expression(self, depth: int) -> _Node:
         self._skip()
         start = self.pos
-        if self.pos >= len(self.text):
+        if start >= len(self.text):
             raise FilterError("Expected a value", start)
-        char = self.text[self.pos]
+        char = self.text[start]
         if char in "'\"":
             return _Literal(self._quoted(char), True, start)
-        match = _NAME.match(self.text, self.pos)
+        match = _TOKEN.match(self.text, start)
         if match is None:
-            raise FilterError(f"Unexpected '{char}'", start)
+            raise FilterError(f"Expected a value, found '{char}'", start)
         self.pos = match.end()
         token = match.group()
         self._skip()
         if self.pos < len(self.text) and self.text[self.pos] == "(":
             if token not in FUNCTIONS:
                 raise FilterError(f"Unknown filter function '{token}'", start)
+            if depth >= _MAX_DEPTH:
+                raise FilterError(f"Filter nested more than {_MAX_DEPTH} levels deep", start)
             self.pos += 1
-            return _Call(token, self._arguments(), start)
+            return _Call(token, self._arguments(depth + 1), start)
         return _Literal(token, False, start)
 
-    def _arguments(self) -> list[_Call | _Literal]:
-        args: list[_Call | _Literal] = []
+    def _arguments(self, depth: int) -> tuple[_Node, ...]:
+        args: list[_Node] = []
         self._skip()
         if self.pos < len(self.text) and self.text[self.pos] == ")":
             self.pos += 1
-            return args
+            return ()
         while True:
-            args.append(self._expression())
+            args.append(self._expression(depth))
             self._skip()
             if self.pos >= len(self.text):
                 raise FilterError("Expected ')'", self.pos)
-            if self.text[self.pos] == ",":
-                self.pos += 1
-                continue
-            if self.text[self.pos] == ")":
-                self.pos += 1
-                return args
-            raise FilterError("Expected ',' or ')'", self.pos)
+            char = self.text[self.pos]
+            self.pos += 1
+            if char == ")":
+                return tuple(args)
+            if char != ",":
+                raise FilterError(f"Expected ',' or ')', found '{char}'", self.pos - 1)
 
     def _quoted(self, quote: str) -> str:
-        start = self.pos
-        self.pos += 1
-        out = []
-        while self.pos < len(self.text):
-            char = self.text[self.pos]
-            if char == "\\" and quote == '"' and self.text[self.pos + 1 : self.pos + 2] == '"':
-                out.append('"')
-                self.pos += 2
-            elif char == quote:
-                if self.text[self.pos + 1 : self.pos + 2] == quote:
+        text, start = self.text, self.pos
+        pos = start + 1
+        out: list[str] = []
+        while pos < len(text):
+            char = text[pos]
+            if char == quote:
+                if text.startswith(quote, pos + 1):
                     out.append(quote)
-                    self.pos += 2
-                else:
-                    self.pos += 1
-                    return "".join(out)
-            else:
-                out.append(char)
-                self.pos += 1
+                    pos += 2
+                    continue
+                self.pos = pos + 1
+                return "".join(out)
+            if char == "\\" and quote == '"' and text.startswith('"', pos + 1):
+                out.append('"')
+                pos += 2
+                continue
+            out.append(char)
+            pos += 1
         raise FilterError("Unterminated string", start)
 
 
-def _resolver(path: str) -> Callable[[Mapping[str, Any]], Any]:
-    parts = tuple(path.split("."))
-    if len(parts) == 1:
-        key = parts[0]
-        return lambda doc: doc.get(key, _MISSING)
+# -------------------------------------------------------------------------------------------- operands
 
-    def resolve(doc: Mapping[str, Any]) -> Any:
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    """A literal in every form a stored value might be compared with, computed once at compile time."""
+
+    text: str
+    number: int | float | None
+    boolean: bool | None
+    null: bool
+
+
+def _canonical_timestamp(text: str) -> str | None:
+    """The literal as yyyy-MM-ddTHH:mm:ss.SSSZ in UTC, the form the service stores, so comparing the text
+    is comparing instants; None when the text is not a (valid) timestamp."""
+    match = _TIMESTAMP.match(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    try:
+        moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
+    except ValueError:
+        return None
+    if zone and zone != "Z":
+        offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[-2:]))
+        try:
+            moment = moment - offset if zone[0] == "+" else moment + offset
+        except OverflowError:
+            return None
+    millis = (fraction or "").ljust(3, "0")[:3]
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}.{millis}Z"
+    )
+
+
+def _number(text: str) -> int | float | None:
+    if _INTEGER.match(text):
+        return int(text)
+    if _DECIMAL.match(text):
+        return float(text)
+    return None
+
+
+def _value(literal: _Literal, path: tuple[str, ...], *, instant: bool) -> _Value:
+    """`instant` is false for the string functions: startsWith(creationTimeStamp,'2026-01-05') means a
+    prefix of the text, which normalising to midnight would destroy."""
+    text = literal.text
+    if instant and path[-1].endswith("TimeStamp"):
+        text = _canonical_timestamp(text) or text
+    boolean = {"true": True, "false": False}.get(text)
+    return _Value(text, _number(text), boolean, null=not literal.quoted and text == "null")
+
+
+def _path(node: _Node, function: str) -> tuple[str, ...]:
+    if isinstance(node, _Call):
+        raise FilterError(f"The first argument of {function} must be a field, not a function", node.position)
+    if not _FIELD.match(node.text):
+        raise FilterError(f"'{node.text}' is not a field name", node.position)
+    return tuple(node.text.split("."))
+
+
+def _literal(node: _Node, function: str) -> _Literal:
+    if isinstance(node, _Call):
+        raise FilterError(f"{function} compares a field with a value, not with a function", node.position)
+    return node
+
+
+def _resolver(path: tuple[str, ...]) -> Callable[[Mapping[str, Any]], Any]:
+    """A getter specialised to the path length, since almost every path has one or two parts."""
+    if len(path) == 1:
+        (key,) = path
+
+        def one(doc: Mapping[str, Any]) -> Any:
+            return doc.get(key, _MISSING)
+
+        return one
+    if len(path) == 2:
+        outer, inner = path
+
+        def two(doc: Mapping[str, Any]) -> Any:
+            value = doc.get(outer, _MISSING)
+            if type(value) is dict or isinstance(value, Mapping):
+                return value.get(inner, _MISSING)
+            return _MISSING
+
+        return two
+
+    def many(doc: Mapping[str, Any]) -> Any:
         value: Any = doc
-        for part in parts:
-            if not isinstance(value, Mapping):
+        for part in path:
+            if not (type(value) is dict or isinstance(value, Mapping)):
                 return _MISSING
             value = value.get(part, _MISSING)
         return value
 
-    return resolve
+    return many
 
 
-def _normal_timestamp(text: str) -> str | None:
-    match = _TIMESTAMP.match(text)
-    if match is None:
-        return None
-    date, time, millis = match.groups()
-    return f"{date}T{time or '00:00:00'}.{(millis or '0').ljust(3, '0')}Z"
+def _text_of(value: Any) -> str:
+    """How a non-string value reads when it has to be compared as text: JSON spelling for booleans."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
 
 
-def _prepare(literal: _Literal, field: str) -> Any:
-    """A literal as the value it compares as: timestamps normalised, unquoted numbers and keywords typed."""
-    value = literal.value
-    if field.endswith("TimeStamp") and isinstance(value, str):
-        return _normal_timestamp(value) or value
-    if not literal.quoted:
-        if value in ("true", "false"):
-            return value == "true"
-        if value == "null":
-            return None
-        if _NUMBER.match(value):
-            return float(value) if any(c in value for c in ".eE") else int(value)
-    return value
+def _tester(compare: Callable[[Any, Any], bool], literal: _Value) -> Callable[[Any], bool]:
+    """Compare a present, non-null value with the literal in the type the value has."""
+    text, number, boolean = literal.text, literal.number, literal.boolean
+
+    def test(value: Any) -> bool:
+        if isinstance(value, str):
+            return compare(value, text)
+        if isinstance(value, bool):
+            return compare(value, boolean) if boolean is not None else compare(_text_of(value), text)
+        if isinstance(value, int | float) and number is not None:
+            return compare(value, number)
+        try:
+            return compare(_text_of(value), text)
+        except Exception:
+            return False
+
+    return test
 
 
-def _coerce(value: Any, literal: Any) -> tuple[Any, Any]:
-    """Make a stored value and a literal comparable without ever raising."""
-    if isinstance(value, bool) or isinstance(literal, bool):
-        return (value, literal) if isinstance(value, bool) and isinstance(literal, bool) else (str(value), str(literal))
-    if isinstance(value, int | float):
-        if isinstance(literal, int | float):
-            return value, literal
-        if isinstance(literal, str) and _NUMBER.match(literal):
-            return value, float(literal)
-    if isinstance(value, str) and not isinstance(literal, str):
-        return value, "" if literal is None else str(literal).lower() if isinstance(literal, bool) else str(literal)
-    if isinstance(value, str) and isinstance(literal, str):
-        return value, literal
-    return str(value), str(literal)
-
-
-_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": lambda a, b: a == b,
-    "ne": lambda a, b: a != b,
-    "lt": lambda a, b: a < b,
-    "le": lambda a, b: a <= b,
-    "gt": lambda a, b: a > b,
-    "ge": lambda a, b: a >= b,
-}
-
-
-def _contains(value: Any, literal: str) -> bool:
-    if isinstance(value, str):
-        return literal in value
-    if isinstance(value, Mapping):
-        return any(literal in str(k) or literal == v or (isinstance(v, str) and literal in v) for k, v in value.items())
-    if isinstance(value, list):
-        for element in value:
-            if isinstance(element, Mapping):
-                if literal in element.values():
-                    return True
-            elif element == literal:
-                return True
-    return False
-
-
-def _field_of(node: _Call | _Literal, function: str) -> str:
-    if not isinstance(node, _Literal):
-        raise FilterError(f"The first argument of {function} must be a field", node.position)
-    return str(node.value)
-
-
-def _value_of(node: _Call | _Literal, function: str) -> _Literal:
-    if not isinstance(node, _Literal):
-        raise FilterError(f"{function} compares a field with a value, not with a function", node.position)
-    return node
+# ------------------------------------------------------------------------------------------- compiling
 
 
 def _arity(call: _Call, minimum: int, maximum: int | None) -> None:
     count = len(call.args)
     if count < minimum or (maximum is not None and count > maximum):
-        wanted = str(minimum) if minimum == maximum else f"at least {minimum}"
-        raise FilterError(f"{call.name} takes {wanted} argument(s), not {count}", call.position)
+        wanted = f"exactly {minimum}" if minimum == maximum else f"at least {minimum}"
+        noun = "argument" if minimum == 1 else "arguments"
+        raise FilterError(f"{call.name} takes {wanted} {noun}, not {count}", call.position)
 
 
-def _compile(call: _Call) -> Predicate:
+def _logical(call: _Call) -> Predicate:
     name = call.name
-    if name in LOGICAL:
-        _arity(call, 1, 1 if name == "not" else None)
-        parts = []
-        for arg in call.args:
-            if not isinstance(arg, _Call):
-                raise FilterError(f"{name} combines filter functions, not values", arg.position)
-            parts.append(_compile(arg))
-        if name == "not":
-            inner = parts[0]
-            return lambda doc: not inner(doc)
+    _arity(call, 1, 1 if name == "not" else None)
+    parts: list[Predicate] = []
+    for arg in call.args:
+        if isinstance(arg, _Literal):
+            raise FilterError(f"{name} combines filter functions, not values such as '{arg.text}'", arg.position)
+        parts.append(_compile(arg))
+    if name == "not":
+        (inner,) = parts
+
+        def negation(doc: Mapping[str, Any]) -> bool:
+            return not inner(doc)
+
+        return negation
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        first, second = parts
         if name == "and":
-            return lambda doc: all(part(doc) for part in parts)
-        return lambda doc: any(part(doc) for part in parts)
-    if name == "isNull":
-        _arity(call, 1, 1)
-        get = _resolver(_field_of(call.args[0], name))
-        return lambda doc: get(doc) in (_MISSING, None)
-    field = _field_of(call.args[0], name) if call.args else ""
-    get = _resolver(field)
-    if name == "in":
-        _arity(call, 2, None)
-        options = [_prepare(_value_of(arg, name), field) for arg in call.args[1:]]
+            return lambda doc: first(doc) and second(doc)
+        return lambda doc: first(doc) or second(doc)
+    everything = tuple(parts)
+    if name == "and":
 
-        def member(doc: Mapping[str, Any]) -> bool:
-            value = get(doc)
-            return value not in (_MISSING, None) and any(_COMPARE["eq"](*_coerce(value, option)) for option in options)
+        def conjunction(doc: Mapping[str, Any]) -> bool:
+            for part in everything:
+                if not part(doc):
+                    return False
+            return True
 
-        return member
-    _arity(call, 2, 2)
-    literal = _prepare(_value_of(call.args[1], name), field)
-    if name in STRINGS:
-        text = str(literal)
-        if name == "contains":
-            return lambda doc: _contains(get(doc), text)
-        if name == "startsWith":
-            return lambda doc: isinstance(value := get(doc), str) and value.startswith(text)
-        return lambda doc: isinstance(value := get(doc), str) and value.endswith(text)
-    compare = _COMPARE[name]
+        return conjunction
+
+    def disjunction(doc: Mapping[str, Any]) -> bool:
+        for part in everything:
+            if part(doc):
+                return True
+        return False
+
+    return disjunction
+
+
+def _comparison(name: str, get: Callable[[Mapping[str, Any]], Any], literal: _Value) -> Predicate:
+    if literal.null:
+        # eq(x, null) and ne(x, null) are how clients spell "is (not) null"; an order against null is false.
+        if name in ("eq", "ne"):
+            wanted = name == "eq"
+
+            def null_test(doc: Mapping[str, Any]) -> bool:
+                value = get(doc)
+                return (value is None or value is _MISSING) is wanted
+
+            return null_test
+        return lambda doc: False
+    compare = _OPERATORS[name]
+    test = _tester(compare, literal)
+    text = literal.text
     absent = name == "ne"
 
     def comparison(doc: Mapping[str, Any]) -> bool:
         value = get(doc)
-        if value is _MISSING or value is None:
-            return absent if literal is not None else not absent
-        try:
-            return compare(*_coerce(value, literal))
-        except TypeError:
-            return False
+        if type(value) is str:
+            return compare(value, text)
+        if value is None or value is _MISSING:
+            return absent
+        return test(value)
 
     return comparison
 
 
+def _membership(get: Callable[[Mapping[str, Any]], Any], options: list[_Value]) -> Predicate:
+    accepts_null = any(option.null for option in options)
+    concrete = [option for option in options if not option.null]
+    texts = frozenset(option.text for option in concrete)
+    tests = tuple(_tester(operator.eq, option) for option in concrete)
+
+    def member(doc: Mapping[str, Any]) -> bool:
+        value = get(doc)
+        if type(value) is str:
+            return value in texts
+        if value is None or value is _MISSING:
+            return accepts_null
+        return any(test(value) for test in tests)
+
+    return member
+
+
+def _containment(get: Callable[[Mapping[str, Any]], Any], literal: _Value) -> Predicate:
+    """Substring of a string; for a map (such as a job's `results`) any key or value containing the text;
+    for a list any element equal to the literal, or for name/value elements any value equal to it."""
+    text = literal.text
+    equals = _tester(operator.eq, literal)
+
+    def element_matches(element: Any) -> bool:
+        if isinstance(element, Mapping):
+            return any(item is not None and equals(item) for item in element.values())
+        return element is not None and equals(element)
+
+    def contains(doc: Mapping[str, Any]) -> bool:
+        value = get(doc)
+        if isinstance(value, str):
+            return text in value
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if isinstance(key, str) and text in key:
+                    return True
+                if isinstance(item, str):
+                    if text in item:
+                        return True
+                elif item is not None and equals(item):
+                    return True
+            return False
+        if isinstance(value, list):
+            return any(element_matches(element) for element in value)
+        return False
+
+    return contains
+
+
+def _compile(call: _Call) -> Predicate:
+    name = call.name
+    if name in _LOGICAL:
+        return _logical(call)
+    if name == "isNull":
+        _arity(call, 1, 1)
+        get = _resolver(_path(call.args[0], name))
+
+        def is_null(doc: Mapping[str, Any]) -> bool:
+            value = get(doc)
+            return value is None or value is _MISSING
+
+        return is_null
+    if name == "in":
+        _arity(call, 2, None)
+    else:
+        _arity(call, 2, 2)
+    path = _path(call.args[0], name)
+    get = _resolver(path)
+    instant = name not in _STRINGS
+    values = [_value(_literal(arg, name), path, instant=instant) for arg in call.args[1:]]
+    if name == "in":
+        return _membership(get, values)
+    (literal,) = values
+    if name in _COMPARISONS:
+        return _comparison(name, get, literal)
+    if name == "contains":
+        return _containment(get, literal)
+    text = literal.text
+    if name == "startsWith":
+        return lambda doc: isinstance(value := get(doc), str) and value.startswith(text)
+    return lambda doc: isinstance(value := get(doc), str) and value.endswith(text)
+
+
 def compile_filter(text: str) -> Predicate:
-    """Parse a filter expression; raises FilterError saying what is wrong and where."""
+    """Parse and compile a filter expression; raises FilterError saying what is wrong and where."""
     return _compile(_Parser(text).parse())
