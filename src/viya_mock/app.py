@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 import connexion
-import yaml
 from connexion.exceptions import ProblemException
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
@@ -13,6 +12,7 @@ from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
+from viya_mock import documents
 from viya_mock.api import errors
 from viya_mock.api.admin import AdminHandlers
 from viya_mock.api.files import FileHandlers
@@ -38,20 +38,6 @@ DOCUMENTS = ("job-execution.yaml", "job-definitions.yaml", "files.yaml", "admin.
 logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
 
 
-def documented_paths() -> list[tuple[str, list[str]]]:
-    """Every path template of the served documents, with its server root, and the methods it defines."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    out = []
-    for document in DOCUMENTS:
-        with (openapi_dir() / document).open(encoding="utf-8") as handle:
-            spec = yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader, chosen for speed
-        root = spec["servers"][0]["url"].rstrip("/")
-        for template, item in spec["paths"].items():
-            methods = [m for m in item if m in {"get", "put", "post", "delete", "head", "patch", "options"}]
-            out.append((root + template, methods))
-    return out
-
-
 def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     """A fresh app with its own container; nothing is shared between two apps."""
     settings = settings or Settings()
@@ -67,9 +53,9 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         ]
     )
     app = connexion.AsyncApp("viya_mock", specification_dir=str(openapi_dir()))
-    for document in DOCUMENTS:
+    for name in DOCUMENTS:
         app.add_api(
-            document,
+            documents.document(name),
             resolver=Resolver(function_resolver=table.__getitem__),
             pythonic_params=True,
             strict_validation=True,
@@ -104,7 +90,8 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     )
     app.add_error_handler(ViyaError, errors.on_viya_error)
     app.add_error_handler(ProblemException, errors.on_problem)
-    app.add_error_handler(HTTPException, errors.http_exception_handler(errors.AllowedMethods(documented_paths())))
+    allowed = errors.AllowedMethods(path for name in DOCUMENTS for path in documents.paths(name))
+    app.add_error_handler(HTTPException, errors.http_exception_handler(allowed))
     app.add_error_handler(UnicodeDecodeError, errors.on_undecodable)
     app.add_error_handler(Exception, errors.on_unexpected)
     # Tests, the pytest plugin and the admin API reach the container and routing table through the app.

@@ -80,3 +80,12 @@ def test_sas_published_samples_validate_against_the_schemas(sample: str, documen
 
 def test_an_invalid_job_fails_the_schema_so_the_sample_check_can_fail() -> None:
     assert list(schema_validator("Job").iter_errors({"state": "sleeping", "heartbeatInterval": "x"}))
+
+
+@pytest.mark.parametrize("root", ["/jobExecution", "/jobDefinitions", "/files", "/__admin"])
+def test_each_served_document_is_complete_on_its_own(root: str) -> None:
+    from starlette.testclient import TestClient
+
+    served = TestClient(create_app()).get(f"{root}/openapi.json").json()
+    assert ".yaml#" not in json.dumps(served)
+    validate(served)

@@ -1,0 +1,96 @@
+"""The OpenAPI documents, read once and made self-contained.
+
+The documents share schemas through references such as `job-execution.yaml#/components/schemas/Link`.
+Handed over as files, Connexion re-reads the shared document for every such reference with PyYAML's pure
+Python loader, which was most of the mock's start-up time. Here each file is parsed once (with the C
+loader when PyYAML has it) and every cross-file reference is bundled: the referenced component, and
+whatever it references in turn, is copied into the referring document's own components. The served
+`openapi.json` of each API is then complete on its own, which Swagger UI and other tools also need.
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from viya_mock.resources import openapi_dir
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@cache
+def _parsed(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        document: dict[str, Any] = yaml.load(handle, Loader=_LOADER)  # noqa: S506 - a safe loader, picked for speed
+    return document
+
+
+def _node(document: dict[str, Any], pointer: str) -> Any:
+    node: Any = document
+    for part in pointer.strip("/").split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+class _Bundler:
+    def __init__(self, folder: Path, document: dict[str, Any]) -> None:
+        self.folder = folder
+        self.document = document
+        self.components: dict[str, dict[str, Any]] = document.setdefault("components", {})
+
+    def bundle(self) -> dict[str, Any]:
+        self._walk(self.document, None)
+        return self.document
+
+    def _walk(self, node: Any, source: Path | None) -> None:
+        """Rewrite references in `node`; `source` is the file a copied component came from (None: this one)."""
+        if isinstance(node, dict):
+            reference = node.get("$ref")
+            if isinstance(reference, str):
+                node["$ref"] = self._localise(reference, source)
+            for value in list(node.values()):
+                self._walk(value, source)
+        elif isinstance(node, list):
+            for value in node:
+                self._walk(value, source)
+
+    def _localise(self, reference: str, source: Path | None) -> str:
+        file, _, pointer = reference.partition("#")
+        origin = self.folder / file if file else source
+        if origin is None:
+            return reference  # a reference within this document stays as it is
+        parts = pointer.strip("/").split("/")
+        if len(parts) != 3 or parts[0] != "components":
+            raise ValueError(f"cannot bundle reference {reference!r}: only components can be shared")
+        _, kind, name = parts
+        local = f"#/components/{kind}/{name}"
+        section = self.components.setdefault(kind, {})
+        if name in section:
+            return local
+        component = copy.deepcopy(_node(_parsed(origin), pointer))
+        section[name] = component
+        self._walk(component, origin)
+        return local
+
+
+@cache
+def _bundled(name: str) -> dict[str, Any]:
+    folder = openapi_dir()
+    return _Bundler(folder, copy.deepcopy(_parsed(folder / name))).bundle()
+
+
+def document(name: str) -> dict[str, Any]:
+    """A self-contained copy of the named document (callers may keep it: Connexion changes nothing in it)."""
+    return copy.deepcopy(_bundled(name))
+
+
+def paths(name: str) -> list[tuple[str, list[str]]]:
+    """Every path template of a document, with its server root, and the methods it defines."""
+    spec = _bundled(name)
+    root = spec["servers"][0]["url"].rstrip("/")
+    methods = {"get", "put", "post", "delete", "head", "patch", "options"}
+    return [(root + template, [m for m in item if m in methods]) for template, item in spec["paths"].items()]
