@@ -6,8 +6,8 @@ from typing import Any
 
 from starlette.responses import Response
 
-from viya_mock.api.jobs import is_text_body, text_of
 from viya_mock.api.render import JSON, json_response, no_content
+from viya_mock.api.requests import is_text_body, text_of
 from viya_mock.journal import Journal
 from viya_mock.scenarios.loader import schema
 from viya_mock.scenarios.model import Scenario

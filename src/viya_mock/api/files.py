@@ -7,8 +7,8 @@ from typing import Any
 from starlette.responses import Response
 
 from viya_mock.api import render
-from viya_mock.api.jobs import accept
 from viya_mock.api.render import JOBS, JSON, head_of, json_response, link
+from viya_mock.api.requests import accept
 from viya_mock.domain.preconditions import make_etag
 from viya_mock.domain.timestamps import format_ms
 from viya_mock.services.files import FileService, LogFile

@@ -7,8 +7,8 @@ from typing import Any
 from starlette.responses import Response
 
 from viya_mock.api import render
-from viya_mock.api.jobs import accept
 from viya_mock.api.render import DEFINITIONS, JOB_DEFINITION, head_of, no_content
+from viya_mock.api.requests import accept
 from viya_mock.api.resources import ResourceEndpoints
 from viya_mock.services.job_definitions import JobDefinitionService
 

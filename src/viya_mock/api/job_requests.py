@@ -7,8 +7,8 @@ from typing import Any
 from starlette.responses import Response
 
 from viya_mock.api import render
-from viya_mock.api.jobs import accept, is_text_body, request_headers, text_of
 from viya_mock.api.render import JOB_REQUEST, JOB_REQUESTS, SUMMARY, head_of, no_content
+from viya_mock.api.requests import accept, is_text_body, request_headers, text_of
 from viya_mock.api.resources import ResourceEndpoints
 from viya_mock.domain.errors import ViyaError
 from viya_mock.services.job_requests import JobRequestService

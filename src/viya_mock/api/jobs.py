@@ -9,29 +9,9 @@ from starlette.responses import Response
 
 from viya_mock.api import render
 from viya_mock.api.render import JOBS, head_of, no_content, text_response
+from viya_mock.api.requests import accept, is_text_body, request_headers, text_of
 from viya_mock.domain.errors import ViyaError
 from viya_mock.services.jobs import JobService, JobSnapshot
-
-
-def accept() -> str | None:
-    value = request.headers.get("accept")
-    return str(value) if value is not None else None
-
-
-def request_headers() -> dict[str, str]:
-    """The request's headers, which scenarios may match jobs on."""
-    return {str(name): str(value) for name, value in request.headers.items()}
-
-
-def is_text_body() -> bool:
-    return str(request.headers.get("content-type", "")).lower().startswith("text/plain")
-
-
-def text_of(body: Any) -> str | None:
-    """A text/plain body as a string; Connexion hands over an empty body as {} or None."""
-    if isinstance(body, bytes):
-        return body.decode("utf-8", errors="replace")
-    return body if isinstance(body, str) else None
 
 
 def jobs_page(

@@ -10,8 +10,8 @@ from connexion import request
 from starlette.responses import Response
 
 from viya_mock.api import render
-from viya_mock.api.jobs import accept
 from viya_mock.api.render import JSON, SUMMARY, json_response
+from viya_mock.api.requests import accept
 from viya_mock.domain.resource import Resource
 from viya_mock.services.resources import ResourceService
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from viya_mock.api import render
-from viya_mock.api.jobs import accept
 from viya_mock.api.render import (
     API,
     COLLECTION,
@@ -20,6 +19,7 @@ from viya_mock.api.render import (
     json_response,
     link,
 )
+from viya_mock.api.requests import accept
 
 JOB_EXECUTION_LINKS = [
     link("GET", "jobs", JOBS, COLLECTION, item_type=JOB, response_item_type=JOB),

@@ -16,13 +16,17 @@ from viya_mock.domain.errors import InvalidJobRequest
 MAX_ARGUMENT_NAME = 100
 
 
-def merge_arguments(arguments: Mapping[str, Any] | None, parameters: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-    given = dict(arguments or {})
-    too_long = [name for name in given if len(name) > MAX_ARGUMENT_NAME]
+def check_argument_names(arguments: Mapping[str, Any] | None) -> None:
+    too_long = [name for name in arguments or {} if len(name) > MAX_ARGUMENT_NAME]
     if too_long:
         raise InvalidJobRequest(
             f"Argument names are limited to {MAX_ARGUMENT_NAME} characters.", details=[f"argument: {too_long[0]}"]
         )
+
+
+def merge_arguments(arguments: Mapping[str, Any] | None, parameters: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """The job's arguments; the request's names have been checked with check_argument_names already."""
+    given = dict(arguments or {})
     merged: dict[str, Any] = {}
     for parameter in parameters:
         name = parameter["name"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from viya_mock.clock import Clock
-from viya_mock.domain.arguments import MAX_ARGUMENT_NAME, merge_arguments
+from viya_mock.domain.arguments import check_argument_names, merge_arguments
 from viya_mock.domain.errors import (
     IdMismatch,
     IllegalTransition,
@@ -89,6 +89,10 @@ class JobSnapshot:
     now: int
 
 
+def _expired(view: JobView, now: int) -> bool:
+    return view.expiration is not None and view.expiration <= now
+
+
 def validate_job_request(body: Mapping[str, Any], definitions: JobDefinitionService, now: int) -> None:
     """The rules a job request must meet before it can be stored or run, beyond what the document says."""
     uri = body.get("jobDefinitionUri")
@@ -98,9 +102,7 @@ def validate_job_request(body: Mapping[str, Any], definitions: JobDefinitionServ
         raise InvalidJobRequest("Either the jobDefinitionUri or the jobDefinition property must be set.")
     if body.get("expiresAfter"):
         expires_after_ms(body["expiresAfter"], now)
-    long_names = [name for name in body.get("arguments") or {} if len(name) > MAX_ARGUMENT_NAME]
-    if long_names:
-        raise InvalidJobRequest(f"Argument names are limited to {MAX_ARGUMENT_NAME} characters.")
+    check_argument_names(body.get("arguments"))
 
 
 class JobService:
@@ -135,10 +137,8 @@ class JobService:
         if job is None:
             raise NotFound(f"No job exists with the ID {job_id}.", details=[f"id: {job_id}"])
         view = job.view(now)
-        if view.expiration is not None and view.expiration <= now:
-            with self.store.lock:
-                if job_id in self.store.jobs:
-                    self.store.remove_job(job_id)
+        if _expired(view, now):
+            self._forget([job])
             raise NotFound(f"No job exists with the ID {job_id}.", details=[f"id: {job_id}", "the job has expired"])
         return job, view
 
@@ -181,14 +181,17 @@ class JobService:
         live: list[Job] = []
         expired: list[Job] = []
         for job in jobs:
-            expiration = job.view(now).expiration
-            (expired if expiration is not None and expiration <= now else live).append(job)
-        if expired:
+            (expired if _expired(job.view(now), now) else live).append(job)
+        self._forget(expired)
+        return live
+
+    def _forget(self, jobs: list[Job]) -> None:
+        """Expired jobs are deleted when they are next seen, as the service deletes them at expiration."""
+        if jobs:
             with self.store.lock:
-                for job in expired:
+                for job in jobs:
                     if job.id in self.store.jobs:
                         self.store.remove_job(job.id)
-        return live
 
     # -- submitting ----------------------------------------------------------------------------------
 
