@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from viya_mock.app import create_app
 from viya_mock.clock import VirtualClock
 from viya_mock.container import Container
-from viya_mock.domain.timestamps import parse_sas
+from viya_mock.core.domain.timestamps import parse_sas
 from viya_mock.settings import Settings
 
 # The examples are run through pytester by tests/test_plugin.py, as a user's suite would run them.

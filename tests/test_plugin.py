@@ -56,3 +56,24 @@ def test_starts_empty_at_the_epoch(viya_mock):
 def test_the_readme_shows_the_example_as_it_is_run() -> None:
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     assert EXAMPLE.read_text(encoding="utf-8") in readme
+
+
+def test_a_failure_inside_the_mock_is_raised_in_the_test_that_caused_it(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_broken="""
+import httpx
+
+def boom(job_id):
+    raise ZeroDivisionError("the mock broke")
+
+def test_hits_a_bug_in_the_mock(viya_mock, monkeypatch):
+    monkeypatch.setattr(viya_mock.container.jobs, "get", boom)
+    assert httpx.get(f"{viya_mock.url}/jobExecution/jobs/x").status_code == 500
+
+def test_the_next_test_is_not_blamed(viya_mock):
+    assert httpx.get(f"{viya_mock.url}/jobExecution/jobs").status_code == 200
+"""
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*MockServerError: viya-mock failed while answering a request: ZeroDivisionError*"])

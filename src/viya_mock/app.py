@@ -13,18 +13,18 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from viya_mock import documents
-from viya_mock.api import errors
-from viya_mock.api.admin import AdminHandlers
-from viya_mock.api.files import FileHandlers
-from viya_mock.api.job_definitions import JobDefinitionHandlers
-from viya_mock.api.job_requests import JobRequestHandlers
-from viya_mock.api.jobs import JobHandlers
-from viya_mock.api.operations import operation_table
-from viya_mock.api.root import RootHandlers
-from viya_mock.api.validation import VALIDATORS
+from viya_mock.admin.api.handlers import AdminHandlers
 from viya_mock.container import Container
-from viya_mock.domain.errors import ViyaError
-from viya_mock.domain.timestamps import format_ms
+from viya_mock.core.api import errors
+from viya_mock.core.api.operations import operation_table
+from viya_mock.core.api.validation import VALIDATORS
+from viya_mock.core.domain.errors import ViyaError
+from viya_mock.core.domain.timestamps import format_ms
+from viya_mock.files.api.handlers import FileHandlers
+from viya_mock.jobdefinitions.api.handlers import JobDefinitionHandlers
+from viya_mock.jobexecution.api.job_requests import JobRequestHandlers
+from viya_mock.jobexecution.api.jobs import JobHandlers
+from viya_mock.jobexecution.api.root import RootHandlers
 from viya_mock.middleware.faults import FaultMiddleware
 from viya_mock.middleware.journal import JournalMiddleware
 from viya_mock.resources import openapi_dir
@@ -93,7 +93,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     allowed = errors.AllowedMethods(path for name in DOCUMENTS for path in documents.paths(name))
     app.add_error_handler(HTTPException, errors.http_exception_handler(allowed))
     app.add_error_handler(UnicodeDecodeError, errors.on_undecodable)
-    app.add_error_handler(Exception, errors.on_unexpected)
+    app.add_error_handler(Exception, errors.unexpected_handler(container.failures.append))
     # Tests, the pytest plugin and the admin API reach the container and routing table through the app.
     app.container = container
     app.operations = table

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from viya_mock import settings as defaults
-from viya_mock.domain.timestamps import parse_iso
+from viya_mock.core.domain.timestamps import parse_iso
 from viya_mock.resources import bundled_fixtures
 
 EPILOG = """Every option can also be set with the environment variable shown in its help; the option wins.

@@ -6,21 +6,25 @@ same store from the fixtures and re-seeds the same random source instead of buil
 
 from __future__ import annotations
 
+from collections import deque
+
+from viya_mock.admin.services.admin import AdminService
 from viya_mock.clock import Clock, SystemClock, VirtualClock
+from viya_mock.core.store.memory import Store
+from viya_mock.core.store.seeding import seed
+from viya_mock.files.services.files import FileService
+from viya_mock.jobdefinitions.services.definitions import JOB_DEFINITION, JobDefinitionService
+from viya_mock.jobexecution.services.job_requests import JOB_REQUEST, JobRequestService
+from viya_mock.jobexecution.services.jobs import JobService
+from viya_mock.jobexecution.services.provider import Provider, default_steps
 from viya_mock.journal import Journal
 from viya_mock.randomness import Randomness
 from viya_mock.scenarios.engine import ScenarioBook
 from viya_mock.scenarios.loader import load_path
 from viya_mock.scenarios.model import Script
-from viya_mock.services.admin import AdminService
-from viya_mock.services.files import FileService
-from viya_mock.services.job_definitions import JOB_DEFINITION, JobDefinitionService
-from viya_mock.services.job_requests import JOB_REQUEST, JobRequestService
-from viya_mock.services.jobs import JobService
-from viya_mock.services.provider import Provider, default_steps
 from viya_mock.settings import Settings
-from viya_mock.store.memory import Store
-from viya_mock.store.seeding import seed
+
+FAILURES_KEPT = 100
 
 
 class Container:
@@ -62,6 +66,8 @@ class Container:
         )
         self.files = FileService(store, self.jobs)
         self.journal = Journal()
+        # Exceptions the mock raised while answering (its own bugs), newest last, for the pytest plugin to raise.
+        self.failures: deque[BaseException] = deque(maxlen=FAILURES_KEPT)
         self.admin = AdminService(store, clock, self.scenarios, self.journal, self.reset)
         self.reset()
 
@@ -74,11 +80,14 @@ class Container:
                 seed(self.store, self.settings.fixtures)
             self.randomness.reseed(self.settings.seed)
             if self.settings.generate > 0:
-                from viya_mock.services.generation import Generator  # Faker is slow to import; only when asked
+                from viya_mock.jobexecution.services.generation import (
+                    Generator,  # Faker is slow to import; only when asked
+                )
 
                 generator = Generator(self.randomness, self.settings.seed, self.settings.user)
                 generator.fill(self.store, self.settings.generate, self.clock.now())
             self.scenarios.replace_all(self.startup_scenarios)
             self.journal.clear()
+            self.failures.clear()
             if isinstance(self.clock, VirtualClock) and self.settings.virtual_start is not None:
                 self.clock.set(self.settings.virtual_start)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from viya_mock.cli import _parser, settings_from
-from viya_mock.domain.timestamps import parse_iso
+from viya_mock.core.domain.timestamps import parse_iso
 
 
 def test_defaults_serve_the_bundled_fixtures_on_loopback_in_real_time() -> None:

@@ -6,7 +6,7 @@ import inspect
 
 import pytest
 
-from viya_mock.domain import errors
+from viya_mock.core.domain import errors
 
 CLASSES = [
     cls

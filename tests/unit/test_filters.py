@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from viya_mock.store.filters import FUNCTIONS, FilterError, compile_filter
+from viya_mock.core.query.filters import FUNCTIONS, FilterError, compile_filter
 
 JOB: dict[str, Any] = {
     "id": "4f1c",

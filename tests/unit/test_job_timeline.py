@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from viya_mock.domain.job import HEARTBEATS, Job, JobEvent
-from viya_mock.domain.timestamps import format_ms
+from viya_mock.core.domain.timestamps import format_ms
+from viya_mock.jobexecution.domain.job import HEARTBEATS, Job, JobEvent
 
 T0 = 1_767_603_600_000  # 2026-01-05T09:00:00.000Z
 SECOND = 1_000

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from viya_mock.store.filters import compile_filter
-from viya_mock.store.query import Page, SortError, SortKey, parse_sort, select
+from viya_mock.core.query.filters import compile_filter
+from viya_mock.core.query.paging import Page, SortError, SortKey, parse_sort, select
 
 ALLOWED = {"name", "state", "creationTimeStamp", "jobRequest.name", "priority", "mixed"}
 DEFAULT = (SortKey(("creationTimeStamp",), True),)

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from viya_mock.api.render import ERROR, dumps, error_body
 from viya_mock.clock import Clock
+from viya_mock.core.api.render import error_body, error_response
 from viya_mock.middleware import ADMIN_PREFIX
 from viya_mock.middleware.journal import FAULT_KEY
 from viya_mock.scenarios.model import Fault
@@ -59,7 +59,5 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         message = fault.message or f"The service is not available (scenario {scenario})."
-        body = dumps(error_body(fault.status, message, error_code=fault.error_code, details=[f"path: {scope['path']}"]))
-        raw = [(b"content-type", f"{ERROR}+json".encode()), (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": fault.status, "headers": raw})
-        await send({"type": "http.response.body", "body": body})
+        body = error_body(fault.status, message, error_code=fault.error_code, details=[f"path: {scope['path']}"])
+        await error_response(body)(scope, receive, send)

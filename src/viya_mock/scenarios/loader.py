@@ -18,8 +18,8 @@ import isodate
 import yaml
 from jsonschema import Draft202012Validator
 
-from viya_mock.domain.states import ENDED, JobState
-from viya_mock.domain.timeline import Step
+from viya_mock.jobexecution.domain.states import ENDED, JobState
+from viya_mock.jobexecution.domain.timeline import Step
 from viya_mock.scenarios.model import Fault, Match, Scenario, Script
 
 _ANCHOR = datetime(2000, 1, 1)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from viya_mock.domain.timeline import Step
+from viya_mock.jobexecution.domain.timeline import Step
 
 
 def _like(value: Any, pattern: str) -> bool:

@@ -5,7 +5,10 @@ Fixtures, outermost first:
 * ``viya_mock_settings`` (session): the Settings the server starts with; override it in a conftest to use
   your own fixtures or scenarios. Default: bundled fixtures, a virtual clock at 2026-01-05T09:00:00Z, seed 0.
 * ``viya_mock_server`` (session): the running server (``.url``, ``.app``).
-* ``viya_mock`` (function): the server reset to its start, with helpers to arrange and assert.
+* ``viya_mock`` (function): the server reset to its start, with helpers to arrange and assert. When the mock
+  failed inside while answering one of the test's requests (a bug in the mock, answered with a 500), the
+  exception is raised again at the end of that test, as pytest-httpserver does with its handler errors, so
+  it is never only a line in a log.
 """
 
 from __future__ import annotations
@@ -72,10 +75,22 @@ class ViyaMock:
     def reset(self) -> None:
         self.container.reset()
 
+    def check_server_errors(self) -> None:
+        """Raise the first exception the mock raised while answering since the last reset or check."""
+        failures = self.container.failures
+        if failures:
+            first = failures[0]
+            failures.clear()
+            raise MockServerError(f"viya-mock failed while answering a request: {first!r}") from first
+
+
+class MockServerError(AssertionError):
+    """The mock itself failed while answering one of the test's requests (its 500s are its own bugs)."""
+
 
 @pytest.fixture(scope="session")
 def viya_mock_settings() -> Settings:
-    from viya_mock.domain.timestamps import parse_iso
+    from viya_mock.core.domain.timestamps import parse_iso
     from viya_mock.settings import Settings
 
     return Settings(virtual_start=parse_iso(START_TIME), seed=0)
@@ -93,7 +108,9 @@ def viya_mock_server(viya_mock_settings: Settings) -> Iterator[ThreadedServer]:
 
 
 @pytest.fixture
-def viya_mock(viya_mock_server: ThreadedServer) -> ViyaMock:
+def viya_mock(viya_mock_server: ThreadedServer) -> Iterator[ViyaMock]:
     container: Container = viya_mock_server.app.container  # type: ignore[attr-defined]
     container.reset()
-    return ViyaMock(viya_mock_server, container)
+    mock = ViyaMock(viya_mock_server, container)
+    yield mock
+    mock.check_server_errors()

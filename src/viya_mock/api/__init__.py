@@ -1,1 +1,0 @@
-"""The HTTP layer: Connexion handlers that parse, call one service method, and render."""

@@ -1,0 +1,44 @@
+"""The in-memory store: one dict per collection keyed by id, under one lock.
+
+Reset empties the dicts under the lock; there is nothing global to clear.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from viya_mock.core.domain.resource import Resource
+from viya_mock.jobexecution.domain.job import Job
+
+
+class Store:
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.clear()
+
+    def clear(self) -> None:
+        self.jobs: dict[str, Job] = {}
+        self.job_requests: dict[str, Resource] = {}
+        self.job_definitions: dict[str, Resource] = {}
+        # Jobs submitted from each persisted job request, in submission order (a dict as an ordered set).
+        self.jobs_by_request: dict[str, dict[str, None]] = {}
+        # Which job wrote the log at each URI a job's logLocation has named, so the Files API can serve it.
+        self.logs: dict[str, str] = {}
+
+    def add_job(self, job: Job) -> None:
+        self.jobs[job.id] = job
+        if job.job_request_id is not None:
+            self.jobs_by_request.setdefault(job.job_request_id, {})[job.id] = None
+        self.register_logs(job)
+
+    def register_logs(self, job: Job) -> None:
+        for uri in job.log_locations():
+            self.logs[uri] = job.id
+
+    def remove_job(self, job_id: str) -> None:
+        """Deleting a job deletes its log too (the Job Execution service deletes the file at logLocation)."""
+        job = self.jobs.pop(job_id)
+        if job.job_request_id is not None:
+            self.jobs_by_request.get(job.job_request_id, {}).pop(job_id, None)
+        for uri in job.log_locations():
+            self.logs.pop(uri, None)

@@ -1,0 +1,59 @@
+"""Fill a store from a fixtures folder: YAML lists of resources in their wire representation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from viya_mock.core.domain.resource import Resource
+from viya_mock.core.domain.timestamps import parse_iso
+from viya_mock.core.store.memory import Store
+from viya_mock.jobexecution.domain.job import job_from_representation
+
+FILES = ("job-definitions.yaml", "job-requests.yaml", "jobs.yaml")
+
+
+class FixtureError(ValueError):
+    """A fixture file that cannot be loaded; the message names the file and the record."""
+
+
+def _timestamp(text: str) -> int:
+    value = parse_iso(text)
+    if value is None:
+        raise FixtureError(f"not a timestamp: {text!r}")
+    return value
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    if data is None:
+        return []
+    if not isinstance(data, list) or not all(isinstance(item, dict) and "id" in item for item in data):
+        raise FixtureError(f"{path}: expected a list of resources, each with an id")
+    return data
+
+
+def _resource(record: dict[str, Any]) -> Resource:
+    doc = {k: v for k, v in record.items() if k != "links"}
+    return Resource(id=doc["id"], doc=doc, modified=_timestamp(doc["modifiedTimeStamp"]))
+
+
+def seed(store: Store, folder: Path) -> None:
+    """Load every fixture file of the folder; a bad record raises FixtureError naming file and id."""
+    definitions, requests, jobs = (folder / name for name in FILES)
+    for path, target in ((definitions, store.job_definitions), (requests, store.job_requests)):
+        for record in _records(path):
+            try:
+                target[record["id"]] = _resource(record)
+            except (KeyError, FixtureError) as error:
+                raise FixtureError(f"{path}: record {record['id']}: {error}") from error
+    for record in _records(jobs):
+        try:
+            store.add_job(job_from_representation(record, _timestamp))
+        except (KeyError, ValueError) as error:
+            raise FixtureError(f"{jobs}: record {record['id']}: {error}") from error

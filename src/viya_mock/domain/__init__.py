@@ -1,1 +1,0 @@
-"""Pure rules of the Job Execution service: no HTTP framework, no I/O, time arrives as an argument."""

@@ -1,0 +1,36 @@
+"""Job definitions: CRUD, and resolving a job request's jobDefinitionUri to the definition it names."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from viya_mock.core.domain.errors import InvalidJobRequest
+from viya_mock.core.domain.resource import Resource
+from viya_mock.core.query.paging import SortKey
+from viya_mock.core.services.resources import AUDIT_SORT_FIELDS, ResourceKind, ResourceService
+
+DEFINITION_URI_PREFIX = "/jobDefinitions/definitions/"
+
+JOB_DEFINITION = ResourceKind(
+    noun="job definition",
+    version=2,
+    sortable=frozenset((*AUDIT_SORT_FIELDS, "type")),
+    default_sort=(SortKey(("name",), False),),
+)
+
+
+class JobDefinitionService(ResourceService):
+    def prepare(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        fields = super().prepare(body)
+        fields["parameters"] = [{"version": 1, **parameter} for parameter in fields.get("parameters") or []]
+        fields.setdefault("properties", [])
+        return fields
+
+    def resolve(self, uri: str) -> Resource:
+        """The definition a jobDefinitionUri names; a submit that names none that exists cannot run."""
+        definition_id = uri.removeprefix(DEFINITION_URI_PREFIX)
+        resource = self._items().get(definition_id) if uri.startswith(DEFINITION_URI_PREFIX) else None
+        if resource is None:
+            raise InvalidJobRequest(f"The job definition {uri} does not exist.", details=[f"jobDefinitionUri: {uri}"])
+        return resource

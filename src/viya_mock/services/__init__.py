@@ -1,1 +1,0 @@
-"""Use cases, one method per API operation; dependencies are passed in by the container."""

@@ -1,1 +1,0 @@
-"""The in-memory store, fixture seeding, and collection queries (filters, sorting, paging)."""
