@@ -1,6 +1,6 @@
 """The OpenAPI documents, read once and made self-contained.
 
-The documents share schemas through references such as `job-execution.yaml#/components/schemas/Link`.
+The documents share schemas through references such as `components/links.yaml#/components/schemas/Link`.
 Handed over as files, Connexion re-reads the shared document for every such reference with PyYAML's pure
 Python loader, which was most of the mock's start-up time. Here each file is parsed once (with the C
 loader when PyYAML has it) and every cross-file reference is bundled: the referenced component, and
@@ -60,7 +60,9 @@ class _Bundler:
 
     def _localise(self, reference: str, source: Path | None) -> str:
         file, _, pointer = reference.partition("#")
-        origin = self.folder / file if file else source
+        # A file part is relative to the file holding the reference: this document's folder, or the file a
+        # copied component came from (so components/errors.yaml can say `links.yaml#/components/...`).
+        origin = (self.folder if source is None else source.parent) / file if file else source
         if origin is None:
             return reference  # a reference within this document stays as it is
         parts = pointer.strip("/").split("/")

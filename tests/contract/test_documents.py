@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import pytest
 import yaml
@@ -14,6 +13,7 @@ from jsonschema.validators import RefResolver
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
+from viya_mock import documents
 from viya_mock.app import create_app
 from viya_mock.resources import openapi_dir
 
@@ -52,13 +52,10 @@ def test_every_operation_id_has_a_handler_and_every_handler_an_operation() -> No
 
 
 def schema_validator(name: str, document_name: str = "job-execution.yaml") -> OAS30Validator:
-    path = openapi_dir() / document_name
-    document = load(path)
-    # References between documents point at YAML files, which the resolver's default JSON reader cannot parse.
-    resolver = RefResolver(
-        base_uri=path.as_uri(), referrer=document, handlers={"file": lambda uri: load(Path(urlparse(uri).path))}
-    )
-    return OAS30Validator(document["components"]["schemas"][name], resolver=resolver)
+    # The bundled document: every reference is local, as served (the legacy RefResolver loses track of which
+    # file it is in after a reference into another file, so raw multi-file documents cannot be used here).
+    document = documents.document(document_name)
+    return OAS30Validator(document["components"]["schemas"][name], resolver=RefResolver.from_schema(document))
 
 
 @pytest.mark.parametrize(
