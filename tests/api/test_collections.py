@@ -118,3 +118,55 @@ class TestFiltering:
         assert [item["name"] for item in requests["items"]] == ["List Catalogs"]
         definitions = client.get("/jobDefinitions/definitions", params={"filter": "eq(type,'casl')"}).json()
         assert [item["name"] for item in definitions["items"]] == ["CAS Audit table update"]
+
+
+class TestQueryableFields:
+    """Filter and sortBy follow one table of fields per collection."""
+
+    @pytest.mark.parametrize(
+        ("path", "params"),
+        [
+            ("/jobExecution/jobs", {"filter": "eq(nosuchfield,'x')"}),
+            ("/jobExecution/jobs", {"sortBy": "nosuchfield:ascending"}),
+            ("/jobExecution/jobRequests", {"filter": "eq(nosuchfield,'x')"}),
+            ("/jobExecution/jobRequests", {"sortBy": "nosuchfield"}),
+            ("/jobDefinitions/definitions", {"filter": "and(eq(name,'x'),eq(nosuchfield,'x'))"}),
+            ("/jobDefinitions/definitions", {"sortBy": "name,nosuchfield:descending"}),
+        ],
+    )
+    def test_an_unknown_field_is_the_same_400_in_a_filter_and_in_sortby(
+        self, client: TestClient, path: str, params: dict[str, str]
+    ) -> None:
+        body = assert_sas_error(client.get(path, params=params), 400)
+        assert "'nosuchfield' is not a field that" in body["message"]
+        assert any(detail.startswith("fields: ") and "createdBy" in detail for detail in body["details"])
+
+    def test_a_filter_in_the_body_follows_the_same_table(self, client: TestClient) -> None:
+        response = client.post(
+            "/jobExecution/jobs", content="eq(nosuchfield,'x')", headers={"Content-Type": "text/plain"}
+        )
+        assert "'nosuchfield' is not a field that jobs" in assert_sas_error(response, 400)["message"]
+
+    def test_jobs_are_filtered_and_sorted_by_name_the_name_of_their_request(
+        self, client: TestClient, clock: VirtualClock
+    ) -> None:
+        submit_many(client, clock, ["myJob b", "other", "myJob a"])
+        response = client.get("/jobExecution/jobs", params={"filter": "startsWith(name, 'myJob')", "sortBy": "name"})
+        assert [job["jobRequest"]["name"] for job in response.json()["items"]] == ["myJob a", "myJob b"]
+
+    def test_startswith_name_works_on_a_job_requests_jobs_as_its_page_shows(self, client: TestClient) -> None:
+        created = client.post(
+            "/jobExecution/jobRequests", json={"name": "myJob nightly", "jobDefinitionUri": PROC_PRINT_URI}
+        ).json()
+        client.post(f"/jobExecution/jobRequests/{created['id']}/jobs")
+        response = client.post(
+            f"/jobExecution/jobRequests/{created['id']}/jobs",
+            content="startsWith(name, 'myJob')",
+            headers={"Content-Type": "text/plain"},
+        )
+        assert response.status_code == 200 and response.json()["count"] == 1
+
+    def test_an_argument_of_a_job_is_a_field(self, client: TestClient) -> None:
+        client.post("/jobExecution/jobs", json={"jobDefinitionUri": PROC_PRINT_URI, "arguments": {"AGE": "41"}})
+        body = client.get("/jobExecution/jobs", params={"filter": "eq(jobRequest.arguments.AGE,'41')"}).json()
+        assert body["count"] == 1 and body["items"][0]["jobRequest"]["arguments"]["AGE"] == "41"

@@ -3,7 +3,8 @@
     ViyaError
     ├── BadRequest (400)
     │   ├── InvalidFilter (400, 1104)       filter expression that cannot be parsed
-    │   ├── InvalidSort (400)               sortBy with an unknown field or direction
+    │   ├── InvalidSort (400)               sortBy that cannot be parsed (a bad direction, an empty key)
+    │   ├── UnknownField (400)              filter or sortBy naming a field the collection has no query on
     │   ├── InvalidJobRequest (400)         submit that cannot run: no definition, missing required argument …
     │   ├── IdMismatch (400)                body id differs from the path id
     │   ├── InvalidSelection (400)          a selection that is not of type uri
@@ -126,3 +127,9 @@ class InvalidSort(BadRequest):
     status = 400
     error_code: ClassVar[int | None] = None
     remediation = "Sort by a supported field, as field:ascending or field:descending."
+
+
+class UnknownField(BadRequest):
+    status = 400
+    error_code: ClassVar[int | None] = None
+    remediation = "Filter and sort by one of the fields the error lists."

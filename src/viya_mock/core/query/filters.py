@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
+from viya_mock.core.query.fields import QueryFields
+
 Predicate = Callable[[Mapping[str, Any]], bool]
 
 _LOGICAL: Final = frozenset({"and", "or", "not"})
@@ -75,6 +77,15 @@ class QueryError(ValueError):
 
 class FilterError(QueryError):
     """A filter expression that cannot be parsed or compiled (the service answers 400, error 1104)."""
+
+
+class UnknownFieldError(QueryError):
+    """A well-formed filter or sortBy naming a field its collection cannot be queried by."""
+
+    def __init__(self, field: str, fields: QueryFields, position: int) -> None:
+        super().__init__(f"'{field}' is not a field that {fields.noun} can be filtered or sorted by", position)
+        self.field = field
+        self.fields = fields
 
 
 # ---------------------------------------------------------------------------------------------- parsing
@@ -243,12 +254,17 @@ def _value(literal: _Literal, path: tuple[str, ...], *, instant: bool) -> _Value
     return _Value(text, _number(text), boolean, null=not literal.quoted and text == "null")
 
 
-def _path(node: _Node, function: str) -> tuple[str, ...]:
+def _path(node: _Node, function: str, fields: QueryFields | None) -> tuple[str, ...]:
     if isinstance(node, _Call):
         raise FilterError(f"The first argument of {function} must be a field, not a function", node.position)
     if not _FIELD.match(node.text):
         raise FilterError(f"'{node.text}' is not a field name", node.position)
-    return tuple(node.text.split("."))
+    if fields is None:
+        return tuple(node.text.split("."))
+    path = fields.path(node.text)
+    if path is None:
+        raise UnknownFieldError(node.text, fields, node.position)
+    return path
 
 
 def _literal(node: _Node, function: str) -> _Literal:
@@ -327,14 +343,14 @@ def _arity(call: _Call, minimum: int, maximum: int | None) -> None:
         raise FilterError(f"{call.name} takes {wanted} {noun}, not {count}", call.position)
 
 
-def _logical(call: _Call) -> Predicate:
+def _logical(call: _Call, fields: QueryFields | None) -> Predicate:
     name = call.name
     _arity(call, 1, 1 if name == "not" else None)
     parts: list[Predicate] = []
     for arg in call.args:
         if isinstance(arg, _Literal):
             raise FilterError(f"{name} combines filter functions, not values such as '{arg.text}'", arg.position)
-        parts.append(_compile(arg))
+        parts.append(_compile(arg, fields))
     if name == "not":
         (inner,) = parts
 
@@ -446,13 +462,13 @@ def _containment(get: Callable[[Mapping[str, Any]], Any], literal: _Value) -> Pr
     return contains
 
 
-def _compile(call: _Call) -> Predicate:
+def _compile(call: _Call, fields: QueryFields | None) -> Predicate:
     name = call.name
     if name in _LOGICAL:
-        return _logical(call)
+        return _logical(call, fields)
     if name == "isNull":
         _arity(call, 1, 1)
-        get = _resolver(_path(call.args[0], name))
+        get = _resolver(_path(call.args[0], name, fields))
 
         def is_null(doc: Mapping[str, Any]) -> bool:
             value = get(doc)
@@ -463,7 +479,7 @@ def _compile(call: _Call) -> Predicate:
         _arity(call, 2, None)
     else:
         _arity(call, 2, 2)
-    path = _path(call.args[0], name)
+    path = _path(call.args[0], name, fields)
     get = _resolver(path)
     instant = name not in _STRINGS
     values = [_value(_literal(arg, name), path, instant=instant) for arg in call.args[1:]]
@@ -480,6 +496,7 @@ def _compile(call: _Call) -> Predicate:
     return lambda doc: isinstance(value := get(doc), str) and value.endswith(text)
 
 
-def compile_filter(text: str) -> Predicate:
-    """Parse and compile a filter expression; raises FilterError saying what is wrong and where."""
-    return _compile(_Parser(text).parse())
+def compile_filter(text: str, fields: QueryFields | None = None) -> Predicate:
+    """Parse and compile a filter expression; raises FilterError saying what is wrong and where, and
+    UnknownFieldError for a field that `fields` (when given) does not list."""
+    return _compile(_Parser(text).parse(), fields)

@@ -19,7 +19,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar
 
-from viya_mock.core.query.filters import Predicate, QueryError
+from viya_mock.core.query.fields import QueryFields
+from viya_mock.core.query.filters import Predicate, QueryError, UnknownFieldError
 
 T = TypeVar("T")
 
@@ -49,11 +50,24 @@ class Page(Generic[T]):
     count: int
 
 
-def parse_sort(text: str | None, allowed: Collection[str], default: Sequence[SortKey]) -> tuple[SortKey, ...]:
+def _sort_path(field: str, allowed: QueryFields | Collection[str], position: int) -> tuple[str, ...]:
+    if isinstance(allowed, QueryFields):
+        path = allowed.path(field)
+        if path is None:
+            raise UnknownFieldError(field, allowed, position)
+        return path
+    if field not in allowed:
+        raise SortError(f"'{field}' is not a field that can be sorted by", position)
+    return tuple(field.split("."))
+
+
+def parse_sort(
+    text: str | None, allowed: QueryFields | Collection[str], default: Sequence[SortKey]
+) -> tuple[SortKey, ...]:
     """Read `key[:ascending|:descending][,key...]`, first key primary.
 
-    Fields are checked against `allowed` here, before any item is touched, so a typo in a client is a 400
-    naming the field rather than a silently unsorted page.
+    Fields are checked against `allowed` (a collection's QueryFields table, or plain names) here, before any
+    item is touched, so a typo in a client is a 400 naming the field rather than a silently unsorted page.
     """
     if text is None or not text.strip():
         return tuple(default)
@@ -65,8 +79,7 @@ def parse_sort(text: str | None, allowed: Collection[str], default: Sequence[Sor
         field_at = offset + len(name_part) - len(name_part.lstrip())
         if not field:
             raise SortError("Expected a field name to sort by", field_at)
-        if field not in allowed:
-            raise SortError(f"'{field}' is not a field that can be sorted by", field_at)
+        path = _sort_path(field, allowed, field_at)
         descending = False
         if colon:
             direction = direction_part.strip()
@@ -76,7 +89,7 @@ def parse_sort(text: str | None, allowed: Collection[str], default: Sequence[Sor
                     f"The direction for '{field}' must be ascending or descending, not '{direction}'", direction_at
                 )
             descending = _DIRECTIONS[direction]
-        keys.append(SortKey(tuple(field.split(".")), descending))
+        keys.append(SortKey(path, descending))
         offset += len(part) + 1
     return tuple(keys)
 

@@ -16,13 +16,15 @@ from viya_mock.core.domain.errors import IdMismatch, NotFound
 from viya_mock.core.domain.preconditions import check_preconditions
 from viya_mock.core.domain.resource import Resource
 from viya_mock.core.domain.timestamps import format_ms
+from viya_mock.core.query.fields import QueryFields
 from viya_mock.core.query.listing import page_of
 from viya_mock.core.query.paging import Page, SortKey
 from viya_mock.core.store.memory import Store
 from viya_mock.randomness import Randomness
 
 SERVER_FIELDS = ("id", "creationTimeStamp", "modifiedTimeStamp", "createdBy", "modifiedBy", "links", "version")
-AUDIT_SORT_FIELDS = ("id", "name", "description", "createdBy", "modifiedBy", "creationTimeStamp", "modifiedTimeStamp")
+# What every document-kept resource can be filtered and sorted by; each kind adds its own members.
+AUDIT_FIELDS = ("id", "name", "description", "createdBy", "modifiedBy", "creationTimeStamp", "modifiedTimeStamp")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +33,7 @@ class ResourceKind:
 
     noun: str
     version: int
-    sortable: frozenset[str]
+    fields: QueryFields
     default_sort: tuple[SortKey, ...]
 
 
@@ -118,7 +120,7 @@ class ResourceService:
             doc=lambda resource: resource.doc,
             filter_text=filter_text,
             sort_text=sort_text,
-            sortable=self.kind.sortable,
+            fields=self.kind.fields,
             default_sort=self.kind.default_sort,
             start=start,
             limit=limit,

@@ -7,15 +7,16 @@ from typing import Any
 
 from viya_mock.core.domain.errors import InvalidJobRequest
 from viya_mock.core.domain.resource import Resource
+from viya_mock.core.query.fields import QueryFields
 from viya_mock.core.query.paging import SortKey
-from viya_mock.core.services.resources import AUDIT_SORT_FIELDS, ResourceKind, ResourceService
+from viya_mock.core.services.resources import AUDIT_FIELDS, ResourceKind, ResourceService
 
 DEFINITION_URI_PREFIX = "/jobDefinitions/definitions/"
 
 JOB_DEFINITION = ResourceKind(
     noun="job definition",
     version=2,
-    sortable=frozenset((*AUDIT_SORT_FIELDS, "type")),
+    fields=QueryFields("job definitions", names=(*AUDIT_FIELDS, "type", "code", "properties", "parameters")),
     default_sort=(SortKey(("name",), False),),
 )
 

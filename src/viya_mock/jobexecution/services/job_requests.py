@@ -7,8 +7,9 @@ from typing import Any
 
 from viya_mock.core.domain.errors import InvalidSelection, NotFound, ViyaError
 from viya_mock.core.domain.resource import Resource
+from viya_mock.core.query.fields import QueryFields
 from viya_mock.core.query.paging import Page, SortKey
-from viya_mock.core.services.resources import AUDIT_SORT_FIELDS, ResourceKind, ResourceService
+from viya_mock.core.services.resources import AUDIT_FIELDS, ResourceKind, ResourceService
 from viya_mock.jobdefinitions.services.definitions import JobDefinitionService
 from viya_mock.jobexecution.services.jobs import JobService, JobSnapshot, check_job_request
 
@@ -17,7 +18,12 @@ JOB_REQUEST_URI_PREFIX = "/jobExecution/jobRequests/"
 JOB_REQUEST = ResourceKind(
     noun="job request",
     version=3,
-    sortable=frozenset((*AUDIT_SORT_FIELDS, "jobDefinitionUri", "createdByApplication", "expiresAfter")),
+    fields=QueryFields(
+        "job requests",
+        names=(*AUDIT_FIELDS, "jobDefinitionUri", "createdByApplication", "expiresAfter", "properties", "arguments"),
+        aliases=(),
+        maps=("arguments",),
+    ),
     default_sort=(SortKey(("name",), False),),
 )
 

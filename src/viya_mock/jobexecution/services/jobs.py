@@ -23,6 +23,7 @@ from viya_mock.core.domain.errors import (
 from viya_mock.core.domain.preconditions import check_preconditions
 from viya_mock.core.domain.resource import Resource
 from viya_mock.core.domain.timestamps import format_ms, parse_sas
+from viya_mock.core.query.fields import QueryFields
 from viya_mock.core.query.listing import page_of
 from viya_mock.core.query.paging import Page, SortKey
 from viya_mock.core.store.memory import Store
@@ -40,8 +41,12 @@ DEFAULT_APPLICATION = "jobExecution"
 JOB_VERSION = 4
 JOB_REQUEST_VERSION = 3
 
-JOB_SORT_FIELDS = frozenset(
-    {
+# What a filter or sortBy may name on jobs. SAS's operation page filters jobs with startsWith(name, 'myJob')
+# and contains() on results and jobRequest.properties; a job has no name of its own, so `name` (and
+# `description`) read the job request's, which is where a submitter names its job.
+JOB_FIELDS = QueryFields(
+    "jobs",
+    names=(
         "id",
         "state",
         "stateDetails",
@@ -55,12 +60,23 @@ JOB_SORT_FIELDS = frozenset(
         "heartbeatInterval",
         "submittedByApplication",
         "logLocation",
+        "results",
+        "error.errorCode",
+        "error.message",
         "jobRequest.id",
         "jobRequest.name",
+        "jobRequest.description",
         "jobRequest.jobDefinitionUri",
+        "jobRequest.createdByApplication",
+        "jobRequest.expiresAfter",
+        "jobRequest.properties",
+        "jobRequest.arguments",
+        "jobRequest.jobDefinition.id",
         "jobRequest.jobDefinition.name",
         "jobRequest.jobDefinition.type",
-    }
+    ),
+    aliases=(("name", "jobRequest.name"), ("description", "jobRequest.description")),
+    maps=("results", "jobRequest.arguments"),
 )
 DEFAULT_JOB_SORT = (SortKey(("creationTimeStamp",), True),)
 
@@ -180,7 +196,7 @@ class JobService:
             doc=lambda job: job.view(now).doc,
             filter_text=filter_text,
             sort_text=sort_text,
-            sortable=JOB_SORT_FIELDS,
+            fields=JOB_FIELDS,
             default_sort=DEFAULT_JOB_SORT,
             start=start,
             limit=limit,
