@@ -23,8 +23,12 @@ JOB_DEFINITION = ResourceKind(
 
 class JobDefinitionService(ResourceService):
     def prepare(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        fields = super().prepare(body)
-        fields["parameters"] = [{"version": 1, **parameter} for parameter in fields.get("parameters") or []]
+        # Members sent as null are left out, as the service leaves them out of what it answers.
+        fields = {k: v for k, v in super().prepare(body).items() if v is not None}
+        fields["parameters"] = [
+            {"version": 1, **{k: v for k, v in parameter.items() if v is not None}}
+            for parameter in fields.get("parameters") or []
+        ]
         fields.setdefault("properties", [])
         return fields
 
