@@ -236,6 +236,17 @@ class TestLongPolling:
         )
         assert (response.text, response.headers["etag"]) == ("running", '"running"')
 
+    def test_a_poll_on_an_ended_job_answers_at_once_with_no_time_passing(
+        self, client: TestClient, clock: VirtualClock
+    ) -> None:
+        job = client.post("/jobExecution/jobs", json={"jobDefinitionUri": PROC_PRINT_URI}).json()
+        clock.advance(10 * SECOND)
+        before = clock.now()
+        response = client.get(
+            f"/jobExecution/jobs/{job['id']}/state", params={"wait": 300}, headers={"If-None-Match": '"completed"'}
+        )
+        assert (response.text, clock.now()) == ("completed", before)
+
 
 def test_the_journal_keeps_only_the_newest_entries() -> None:
     from viya_mock.journal import Entry, Journal

@@ -68,3 +68,35 @@ def test_superseding_the_plan_drops_only_later_events() -> None:
     job.record(JobEvent(at=T0 + 10 * SECOND, changes={"state": "canceled"}), supersede_plan=True)
     view = job.view(T0 + 200 * SECOND)
     assert view.state == "canceled" and view.ended == T0 + 10 * SECOND
+
+
+def provider_heartbeats(job: Job, *instants: int) -> None:
+    """Heartbeats through the API, as JobService.heartbeat records them."""
+    for at in instants:
+        job.record(JobEvent(at=at, changes={"heartbeatTimeStamp": at, HEARTBEATS: False}, modifies=False))
+
+
+def test_after_api_heartbeats_the_next_change_is_the_deadline_of_the_last_beat() -> None:
+    job = running_job(interval=60)
+    provider_heartbeats(job, T0 + 10 * SECOND, T0 + 20 * SECOND, T0 + 30 * SECOND)
+    now = T0 + 35 * SECOND
+    assert job.view(now).state == "running"
+    # An earlier beat's deadline (70 s) must not survive the later beats: a change in the past would make a
+    # long poll wake at once, over and over.
+    assert job.next_change(now) == T0 + 90 * SECOND
+    assert job.view(T0 + 91 * SECOND).state == "timedOut"
+
+
+def test_heartbeats_through_the_api_keep_the_timeline_short() -> None:
+    job = running_job(interval=60)
+    provider_heartbeats(job, *(T0 + n * SECOND for n in range(1, 5_001)))
+    assert len(job.events) <= 3
+    view = job.view(T0 + 5_000 * SECOND)
+    assert view.state == "running" and view.doc["heartbeatTimeStamp"] == format_ms(T0 + 5_000 * SECOND)
+
+
+def test_a_beat_after_a_time_out_does_not_erase_the_time_out() -> None:
+    job = running_job(interval=60)
+    provider_heartbeats(job, T0 + 10 * SECOND, T0 + 200 * SECOND)
+    view = job.view(T0 + 300 * SECOND)
+    assert view.state == "timedOut" and view.ended == T0 + 70 * SECOND

@@ -84,8 +84,25 @@ class Job:
         """
         if supersede_plan:
             del self.events[bisect.bisect_right(self.events, event.at, key=lambda e: e.at) :]
-        bisect.insort_right(self.events, event, key=lambda e: e.at)
+        if self._replaces_last_heartbeat(event):
+            self.events[-1] = event
+        else:
+            bisect.insort_right(self.events, event, key=lambda e: e.at)
         self._view = None
+
+    def _replaces_last_heartbeat(self, event: JobEvent) -> bool:
+        """A provider heartbeating through the API adds one event per beat; kept one by one, a long-running
+        job's timeline would grow without bound and every read would fold all of it. A beat that follows
+        another beat, with nothing in between and the job still running as it was, replaces it: only the
+        latest beat decides the time-out. (Views of instants between the two beats then show the later one.)
+        """
+        if not self.events or not _is_heartbeat(event):
+            return False
+        last = self.events[-1]
+        if not _is_heartbeat(last) or last.at > event.at or set(last.changes) != set(event.changes):
+            return False
+        before, now = self.view(last.at), self.view(event.at)
+        return before.ended is None and now.ended is None and before.state == now.state
 
     def log_locations(self) -> list[str]:
         """Every URI the job's logLocation names at some point of its timeline."""
@@ -111,6 +128,13 @@ class Job:
         return view
 
 
+def _is_heartbeat(event: JobEvent) -> bool:
+    return not event.modifies and "heartbeatTimeStamp" in event.changes and _HEARTBEAT_FIELDS.issuperset(event.changes)
+
+
+_HEARTBEAT_FIELDS = frozenset({"heartbeatTimeStamp", HEARTBEATS})
+
+
 class _Fold:
     """Replays a job's events up to `now`, deriving heartbeats, the time-out and the expiration on the way.
 
@@ -132,10 +156,12 @@ class _Fold:
     def run(self) -> JobView:
         job, now = self.job, self.now
         for event in job.events:
-            self._time_out_before(min(event.at, now + 1))
             if event.at > now:
                 self.until = event.at
                 break
+            # A deadline passed before this event ends the job there; one still ahead may yet move (a later
+            # heartbeat), so only the deadline left after the last event bounds the cache (below).
+            self._time_out_before(event.at, bound=False)
             if self.ended is None or _AFTER_END.issuperset(event.changes):
                 self._apply(event)
         self._time_out_before(now + 1)
@@ -206,7 +232,7 @@ class _Fold:
         last = self.last_beat if self.last_beat is not None else self.job.created
         return last + interval + self.job.heartbeat_grace
 
-    def _time_out_before(self, instant: int) -> None:
+    def _time_out_before(self, instant: int, *, bound: bool = True) -> None:
         deadline = self._deadline()
         if deadline is None:
             return
@@ -215,7 +241,7 @@ class _Fold:
             self._end(deadline)
             self.revision += 1
             self.modified = deadline
-        else:
+        elif bound:
             self.until = min(self.until, deadline)
 
     def _end(self, at: int) -> None:

@@ -392,13 +392,15 @@ class JobService:
     async def wait_for_state(self, job_id: str, known: str | None, wait: int) -> JobSnapshot:
         """Long poll: the job once its state differs from `known` (default: its state now), or after `wait` ms.
 
-        Nothing is held while waiting: the clock wakes the poll when a job changes or virtual time moves, and
-        on real time also at the job's next scheduled change, so a scripted transition ends the wait on time.
+        A job that has ended is answered at once. Nothing is held while waiting: the clock wakes the poll when a
+        job changes or virtual time moves, and on real time also at the job's next scheduled change, so a
+        scripted transition ends the wait on time.
         """
         snapshot = self.get(job_id)
         baseline = known or snapshot.view.state.value
         deadline = snapshot.now + wait
-        while snapshot.view.state.value == baseline and snapshot.now < deadline:
+        # An ended job can no longer change state, so a poll on one answers at once whatever it waits for.
+        while snapshot.view.state.value == baseline and snapshot.view.state not in ENDED and snapshot.now < deadline:
             await self.clock.wait_until(min(deadline, snapshot.job.next_change(snapshot.now)))
             snapshot = self.get(job_id)
         return snapshot
