@@ -66,6 +66,13 @@ def text_response(text: str, status: int = 200, headers: Mapping[str, str] | Non
     return Response(content=text.encode(), status_code=status, media_type=TEXT, headers=headers)
 
 
+def bytes_response(
+    data: bytes, media_type: str, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
+    """Stored bytes under their stored media type, exactly (no charset added to text types)."""
+    return Response(content=data, status_code=status, headers={**(headers or {}), "Content-Type": media_type})
+
+
 def no_content(headers: Mapping[str, str] | None = None) -> Response:
     return Response(status_code=204, headers=headers)
 
