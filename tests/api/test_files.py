@@ -542,3 +542,42 @@ def test_store_export_carries_files(client: TestClient) -> None:
     assert client.get("/files/files", params={"filter": "startsWith(parentUri,'/folders/')"}).json()["count"] == 1
     client.post("/__admin/reset")
     assert_sas_error(client.get(f"/files/files/{body['id']}"), 404)
+
+
+@pytest.mark.parametrize(
+    ("content", "headers"),
+    [
+        (b"x", [(b"content-type", b"\xff/\xfe")]),
+        (b"x", [(b"content-type", b"not a type")]),
+        (
+            b'--b\r\nContent-Disposition: form-data; name="f"; filename="a.txt"\r\n'
+            b"Content-Type: \xff\r\n\r\nx\r\n--b--\r\n",
+            [(b"content-type", b"multipart/form-data; boundary=b")],
+        ),
+    ],
+)
+def test_a_content_type_that_is_not_a_media_type_is_a_400(
+    client: TestClient, content: bytes, headers: list[tuple[bytes, bytes]]
+) -> None:
+    response = client.post("/files/files", content=content, headers=headers)  # type: ignore[arg-type]
+    assert "is not a media type" in assert_sas_error(response, 400)["message"]
+
+
+def test_odd_but_readable_bodies_and_headers_are_never_a_500(client: TestClient) -> None:
+    odd = [
+        (b"x", [(b"content-disposition", b"attachment; filename*=bogus''%ZZ")], b"x"),
+        (b"x", [(b"content-disposition", b"attachment; filename*=UTF-8''%FF%FE")], b"x"),
+        (b"x", [(b"content-disposition", b'\xff\x00;;;==="')], b"x"),
+        # stored as sent, not parsed as a form
+        (b"a=b&c", [(b"content-type", b"application/x-www-form-urlencoded")], b"a=b&c"),
+        (b"--b\r\nX: y\r\n\r\nraw\r\n--b--\r\n", [(b"content-type", b"multipart/form-data; boundary=b")], b"raw"),
+    ]
+    for content, headers, stored in odd:
+        response = client.post("/files/files", content=content, headers=headers)  # type: ignore[arg-type]
+        assert response.status_code == 201, response.text
+        assert client.get(f"/files/files/{response.json()['id']}/content").content == stored
+    huge_header = b"--b\r\nX: " + b"y" * 100_000 + b"\r\n\r\nraw\r\n--b--\r\n"
+    response = client.post(
+        "/files/files", content=huge_header, headers={"Content-Type": "multipart/form-data; boundary=b"}
+    )
+    assert_sas_error(response, 400)

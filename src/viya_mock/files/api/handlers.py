@@ -25,7 +25,7 @@ from viya_mock.files.api.representation import FILE, FILES, api_links, file_body
 from viya_mock.files.api.uploads import file_part, is_multipart, parse_multipart, upload
 from viya_mock.files.domain.disposition import filename_of
 from viya_mock.files.domain.ranges import Unsatisfiable, parse_range
-from viya_mock.files.services.files import FileService, FileView, NewFile
+from viya_mock.files.services.files import OCTET_STREAM, FileService, FileView, NewFile
 
 
 def _headers(view: FileView) -> dict[str, str]:
@@ -154,10 +154,12 @@ class FileHandlers:
                 f"The range {header('range')} lies outside the file's {len(data)} bytes.",
                 details=[f"Content-Range: bytes */{len(data)}"],
             ) from None
+        # A type that cannot be a header (only an imported store can hold one) goes out as plain bytes.
+        media_type = _header_safe(content.media_type) or OCTET_STREAM
         if wanted is None:
-            return bytes_response(data, content.media_type, headers=headers)
+            return bytes_response(data, media_type, headers=headers)
         headers["Content-Range"] = wanted.content_range(len(data))
-        return bytes_response(data[wanted.first : wanted.last + 1], content.media_type, 206, headers)
+        return bytes_response(data[wanted.first : wanted.last + 1], media_type, 206, headers)
 
     async def replaceFileContent(self, file_id: str) -> Response:
         sent = upload()

@@ -6,6 +6,7 @@ names are not stored: `logs.py` derives them from the job at the instant they ar
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +54,15 @@ QUERYABLE = frozenset(
         "modifiedTimeStamp",
     }
 )
+
+
+_TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+_MEDIA_TYPE = re.compile(rf"^{_TOKEN}/{_TOKEN}(\s*;[ -~\t]*)?$")
+
+
+def is_media_type(text: str) -> bool:
+    """`type/subtype` with optional parameters, in printable ASCII: what can go back out as a Content-Type."""
+    return _MEDIA_TYPE.match(text) is not None
 
 
 @dataclass(slots=True)

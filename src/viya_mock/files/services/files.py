@@ -20,7 +20,15 @@ from viya_mock.core.domain.timestamps import parse_sas
 from viya_mock.core.query.listing import page_of
 from viya_mock.core.query.paging import Page, SortKey
 from viya_mock.core.store.memory import Store
-from viya_mock.files.domain.file import CHANGEABLE, FILES_PREFIX, JOBS_PREFIX, QUERYABLE, File, file_doc
+from viya_mock.files.domain.file import (
+    CHANGEABLE,
+    FILES_PREFIX,
+    JOBS_PREFIX,
+    QUERYABLE,
+    File,
+    file_doc,
+    is_media_type,
+)
 from viya_mock.files.domain.logs import JSON, TEXT, log_json, log_text
 from viya_mock.jobexecution.services.jobs import JobService, JobSnapshot
 from viya_mock.randomness import Randomness
@@ -200,6 +208,7 @@ class FileService:
 
     def upload(self, new: NewFile) -> File:
         self._check_size(len(new.content))
+        _check_media_type(new.content_type)
         expiration = _timestamp(new.expiration, "expirationTimeStamp")
         now = self.clock.now()
         with self.store.lock:
@@ -258,6 +267,7 @@ class FileService:
         if_unmodified_since: str | None,
     ) -> File:
         self._check_size(len(content))
+        _check_media_type(content_type)
         with self.store.lock:
             stored = self._writable(file_id)
             check_preconditions(if_match, if_unmodified_since, etag=stored.etag, modified=stored.modified)
@@ -294,6 +304,11 @@ class FileService:
                 f"The file is larger than the maximum file size of {self.max_file_size} bytes.",
                 details=[f"size: {size}"],
             )
+
+
+def _check_media_type(content_type: str | None) -> None:
+    if content_type is not None and not is_media_type(content_type):
+        raise BadRequest(f"The Content-Type '{content_type}' is not a media type.", details=["Content-Type"])
 
 
 def _timestamp(value: Any, member: str) -> int | None:
