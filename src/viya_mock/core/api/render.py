@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from starlette.responses import Response
@@ -30,6 +30,8 @@ TEXT = "text/plain"
 JSON = "application/json"
 
 DEFAULT_LIMIT = 10
+
+T = TypeVar("T")
 
 
 def link(
@@ -243,12 +245,12 @@ def post_filter_link(item_type: str) -> Callable[[str, str], dict[str, str]]:
 
 
 def resources_collection(
-    page: Page[Resource],
+    page: Page[T],
     *,
     name: str,
     uri: str,
     item_type: str,
-    body: Callable[[Resource], dict[str, Any]],
+    body: Callable[[T], dict[str, Any]],
     up: str,
     sort_by: str | None,
     filter_text: str | None,

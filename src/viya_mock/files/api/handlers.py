@@ -73,11 +73,11 @@ class FileHandlers:
         page = self.files.query(start=start, limit=limit, filter_text=filter_text, sort_text=sort_by)
         summaries = f"{SUMMARY}" in (header("accept-item") or "")
         body = render.resources_collection(
-            page,  # type: ignore[arg-type]
+            page,
             name="files",
             uri=FILES,
             item_type=SUMMARY if summaries else FILE,
-            body=file_summary if summaries else file_body,  # type: ignore[arg-type]
+            body=file_summary if summaries else file_body,
             up="/files/",
             sort_by=sort_by,
             filter_text=filter_text,
