@@ -581,3 +581,32 @@ def test_odd_but_readable_bodies_and_headers_are_never_a_500(client: TestClient)
         "/files/files", content=huge_header, headers={"Content-Type": "multipart/form-data; boundary=b"}
     )
     assert_sas_error(response, 400)
+
+
+def test_deleting_a_parents_files(client: TestClient, clock: VirtualClock) -> None:
+    kept = upload(client, b"x", name="kept", parentFolderUri="/folders/folders/other")
+    for name in ("one", "two"):
+        upload(client, b"x", name=name, parentFolderUri="/folders/folders/gone")
+    assert client.delete("/files/files", params={"parentUri": "/folders/folders/gone"}).status_code == 204
+    assert client.get("/files/files", params={"parentUri": "/folders/folders/gone"}).json()["count"] == 0
+    assert client.get(f"/files/files/{kept['id']}").status_code == 200
+    job = submit(client)
+    clock.advance(5_000)
+    parent = f"/jobExecution/jobs/{job['id']}"
+    upload(client, b"x", name="mine", parentFolderUri=parent)
+    assert_sas_error(client.delete("/files/files", params={"parentUri": parent}), 409)  # the job's log is there
+    assert client.get("/files/files", params={"parentUri": parent}).json()["count"] == 3  # none was deleted
+
+
+def test_restaf_reads_a_jobs_results_files(client: TestClient, clock: VirtualClock) -> None:
+    """restaf's jesSummary: for each /files/files/{id} in results, a filter GET by id, then the content link."""
+    job = submit(client)
+    clock.advance(5_000)
+    results = client.get(f"/jobExecution/jobs/{job['id']}").json()["results"]
+    for key, uri in results.items():
+        if not uri.startswith("/files/files/"):
+            continue
+        found = client.get("/files/files", params={"filter": f"eq(id,'{uri.rsplit('/', 1)[1]}')"}).json()
+        assert [item["name"] for item in found["items"]] == [key]
+        content = client.get(rels(found["items"][0])["content"]["href"])
+        assert content.text.endswith("NOTE: The SAS System stopped processing this job.")

@@ -85,6 +85,10 @@ class FileHandlers:
         )
         return render.collection_response(body, accept())
 
+    async def deleteFiles(self, parent_uri: str) -> Response:
+        self.files.delete_children(parent_uri)
+        return no_content()
+
     async def uploadFile(
         self,
         parent_folder_uri: str | None = None,

@@ -180,12 +180,7 @@ class FileService:
 
     def query(self, *, start: int, limit: int, filter_text: str | None, sort_text: str | None) -> Page[FileView]:
         now = self.clock.now()
-        views = [self._find(file_id, now) for file_id in list(self.store.files)]
-        for uri in list(self.store.logs):
-            file_id = uri.removeprefix(FILES_PREFIX)
-            if uri.startswith(FILES_PREFIX) and file_id not in self.store.files:
-                views.append(self._job_file(file_id))
-        live = [view for view in views if view is not None]
+        live = [view for view in (self._find(file_id, now) for file_id in self._ids()) if view is not None]
         return page_of(
             live,
             doc=lambda view: view.doc,
@@ -282,6 +277,32 @@ class FileService:
             if if_match:
                 check_preconditions(if_match, None, etag=stored.etag, modified=stored.modified)
             del self.store.files[file_id]
+
+    def delete_children(self, parent_uri: str) -> int:
+        """Delete every file of a parent, or none when one of them is a job's (which cannot be deleted)."""
+        with self.store.lock:
+            now = self.clock.now()
+            children = [
+                view
+                for view in (self._find(file_id, now) for file_id in self._ids())
+                if view is not None and view.doc.get("parentUri") == parent_uri
+            ]
+            for view in children:
+                if view.stored is None:
+                    self._writable(view.id)  # raises: a job's file
+            for view in children:
+                del self.store.files[view.id]
+        return len(children)
+
+    def _ids(self) -> list[str]:
+        """Every file id: stored files, then the files jobs name that no stored file shadows."""
+        ids = list(self.store.files)
+        ids += [
+            uri.removeprefix(FILES_PREFIX)
+            for uri in list(self.store.logs)
+            if uri.startswith(FILES_PREFIX) and uri.removeprefix(FILES_PREFIX) not in self.store.files
+        ]
+        return ids
 
     def _writable(self, file_id: str) -> File:
         view = self.get(file_id)
