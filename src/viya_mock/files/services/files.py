@@ -143,25 +143,31 @@ class FileService:
         doc = snapshot.view.doc
         lines = snapshot.job.log_lines(snapshot.now)
         if doc.get("logLocation") == uri:
-            return self._written(file_id, snapshot, "log", f"{snapshot.job.id}.log", JSON, log_json(lines))
+            return self._written(file_id, snapshot, lines, "log", f"{snapshot.job.id}.log", JSON, log_json(lines))
         results = doc.get("results")
         names = [key for key, value in results.items() if value == uri] if isinstance(results, Mapping) else []
         if not names:
             return None
         name = names[0]
         if name.endswith(".log.txt"):
-            return self._written(file_id, snapshot, "text", name, TEXT, log_text(lines))
+            return self._written(file_id, snapshot, lines, "text", name, TEXT, log_text(lines))
         if name.endswith(".log"):
-            return self._written(file_id, snapshot, "log", name, JSON, log_json(lines))
-        return self._written(file_id, snapshot, "other", name, guess_type(name), b"")
+            return self._written(file_id, snapshot, lines, "log", name, JSON, log_json(lines))
+        return self._written(file_id, snapshot, lines, "other", name, guess_type(name), b"")
 
     def _written(
-        self, file_id: str, snapshot: JobSnapshot, kind: str, name: str, content_type: str, content: bytes
+        self,
+        file_id: str,
+        snapshot: JobSnapshot,
+        lines: list[dict[str, str]],
+        kind: str,
+        name: str,
+        content_type: str,
+        content: bytes,
     ) -> FileView:
+        """A file a job writes, as of now: modified when its last line was written."""
         view = snapshot.view
-        log = snapshot.job.log
-        lines = snapshot.job.log_lines(snapshot.now)
-        written = log[len(lines) - 1][0] if lines and kind != "other" else view.created
+        written = snapshot.job.log[len(lines) - 1][0] if lines and kind != "other" else view.created
         modified = max(written, view.created)
         creator = str(view.doc.get("createdBy") or self.user)
         doc = file_doc(
