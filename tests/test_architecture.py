@@ -48,7 +48,7 @@ ALLOWED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "viya_mock.journal",
             "viya_mock.scenarios.model",
         ),
-        ("connexion", "starlette", "jsonschema", "multipart"),
+        ("connexion", "starlette", "jsonschema", "multipart", "python_multipart"),
     ),
     "scenarios": ((*DOMAIN, "viya_mock.scenarios.*"), ("yaml", "jsonschema", "isodate")),
     "middleware": (

@@ -21,6 +21,7 @@ from viya_mock.core.api.validation import VALIDATORS
 from viya_mock.core.domain.errors import ViyaError
 from viya_mock.core.domain.timestamps import format_ms
 from viya_mock.files.api.handlers import FileHandlers
+from viya_mock.files.api.uploads import UploadBodies
 from viya_mock.jobdefinitions.api.handlers import JobDefinitionHandlers
 from viya_mock.jobexecution.api.job_requests import JobRequestHandlers
 from viya_mock.jobexecution.api.jobs import JobHandlers
@@ -88,6 +89,8 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         latency=settings.latency,
         any_faults=lambda: container.scenarios.has_faults,
     )
+    # After routing, so it knows the operation: file content reaches the Files handlers as sent, size-checked.
+    app.add_middleware(UploadBodies, MiddlewarePosition.BEFORE_VALIDATION, max_file_size=settings.max_file_size)
     app.add_error_handler(ViyaError, errors.on_viya_error)
     app.add_error_handler(ProblemException, errors.on_problem)
     allowed = errors.AllowedMethods(path for name in DOCUMENTS for path in documents.paths(name))

@@ -49,6 +49,16 @@ def _option(
     parser.add_argument(flag, type=convert, default=value, help=f"{help} [{env}]", **kwargs)
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"not a number of bytes: {text!r}")
+    return value
+
+
 def _list(separator: str, item: Callable[[str], Any] = str) -> Callable[[str], list[Any]]:
     return lambda text: [item(part) for part in text.split(separator) if part]
 
@@ -132,6 +142,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
     )
     _option(serve, "--latency", "VIYA_MOCK_LATENCY", "seconds added to every answer, to see spinners", float, 0.0)
+    _option(
+        serve,
+        "--max-file-size",
+        "VIYA_MOCK_MAX_FILE_SIZE",
+        "largest file the Files API accepts, in bytes (larger uploads are 413)",
+        _positive,
+        defaults.DEFAULT_MAX_FILE_SIZE,
+        metavar="BYTES",
+    )
     return parser
 
 
@@ -160,6 +179,7 @@ def settings_from(argv: Sequence[str] | None = None) -> defaults.Settings:
         cors_origins=tuple(options.cors_origin),
         latency=round(options.latency * 1000),
         generate=options.generate,
+        max_file_size=options.max_file_size,
     )
 
 

@@ -64,7 +64,7 @@ class Container:
             definitions=self.job_definitions,
             jobs=self.jobs,
         )
-        self.files = FileService(store, self.jobs)
+        self.files = FileService(store, clock, randomness, self.jobs, user=user, max_file_size=settings.max_file_size)
         self.journal = Journal()
         # Exceptions the mock raised while answering (its own bugs), newest last, for the pytest plugin to raise.
         self.failures: deque[BaseException] = deque(maxlen=FAILURES_KEPT)

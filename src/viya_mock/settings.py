@@ -15,6 +15,8 @@ DEFAULT_HEARTBEAT_INTERVAL = 600
 DEFAULT_JOB_DURATION = 5_000
 # Whoever "is logged in": the mock does not check tokens, so audit fields name this user.
 DEFAULT_USER = "sasdemo"
+# The largest file the Files API accepts (bytes); the real service's limit is a deployment setting.
+DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,3 +44,5 @@ class Settings:
     virtual_start: int | None = None
     # Response validation against the documents costs time per request: on in tests, off when serving.
     validate_responses: bool = False
+    # The largest file body the Files API accepts, in bytes; larger uploads are refused with 413.
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE

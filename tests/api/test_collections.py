@@ -132,6 +132,8 @@ class TestQueryableFields:
             ("/jobExecution/jobRequests", {"sortBy": "nosuchfield"}),
             ("/jobDefinitions/definitions", {"filter": "and(eq(name,'x'),eq(nosuchfield,'x'))"}),
             ("/jobDefinitions/definitions", {"sortBy": "name,nosuchfield:descending"}),
+            ("/files/files", {"filter": "contains(nosuchfield,'x')"}),
+            ("/files/files", {"sortBy": "nosuchfield"}),
         ],
     )
     def test_an_unknown_field_is_the_same_400_in_a_filter_and_in_sortby(

@@ -57,3 +57,12 @@ def test_a_bad_start_time_is_refused(capsys: pytest.CaptureFixture[str]) -> None
     with pytest.raises(SystemExit):
         settings_from(["serve", "--start-time", "soon"])
     assert "not an ISO 8601 instant" in capsys.readouterr().err
+
+
+def test_max_file_size_from_the_option_or_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert settings_from(["serve"]).max_file_size == 100 * 1024 * 1024
+    monkeypatch.setenv("VIYA_MOCK_MAX_FILE_SIZE", "2048")
+    assert settings_from(["serve"]).max_file_size == 2048
+    assert settings_from(["serve", "--max-file-size", "10"]).max_file_size == 10
+    with pytest.raises(SystemExit):
+        settings_from(["serve", "--max-file-size", "-1"])

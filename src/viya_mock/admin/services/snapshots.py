@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from collections.abc import Mapping
 from typing import Any
 
 from viya_mock.core.domain.errors import BadRequest
 from viya_mock.core.domain.resource import Resource
 from viya_mock.core.store.memory import Store
+from viya_mock.files.domain.file import File
 from viya_mock.jobexecution.domain.job import Job, JobEvent
 
 FORMAT_VERSION = 1
@@ -33,6 +36,39 @@ def _job_out(job: Job) -> dict[str, Any]:
     }
 
 
+_FILE_FIELDS = (
+    "id",
+    "name",
+    "content_type",
+    "created",
+    "modified",
+    "created_by",
+    "modified_by",
+    "parent_uri",
+    "properties",
+    "description",
+    "document_type",
+    "encoding",
+    "content_disposition",
+    "expiration",
+    "searchable",
+    "type_def_name",
+    "file_status",
+    "revision",
+)
+
+
+def _file_out(stored: File) -> dict[str, Any]:
+    out = {name: getattr(stored, name) for name in _FILE_FIELDS}
+    out["content"] = base64.b64encode(stored.content).decode("ascii")
+    return out
+
+
+def _file_in(data: Mapping[str, Any]) -> File:
+    fields = {name: data[name] for name in _FILE_FIELDS if name in data}
+    return File(content=base64.b64decode(data["content"], validate=True), **fields)
+
+
 def export_store(store: Store) -> dict[str, Any]:
     with store.lock:
         return {
@@ -40,6 +76,8 @@ def export_store(store: Store) -> dict[str, Any]:
             "jobDefinitions": [_resource_out(r) for r in store.job_definitions.values()],
             "jobRequests": [_resource_out(r) for r in store.job_requests.values()],
             "jobs": [_job_out(job) for job in store.jobs.values()],
+            # Uploaded files, content in base64; files jobs write are derived from the jobs.
+            "files": [_file_out(stored) for stored in store.files.values()],
         }
 
 
@@ -76,7 +114,8 @@ def import_store(store: Store, data: Mapping[str, Any]) -> None:
         definitions = [_resource_in(item) for item in data["jobDefinitions"]]
         requests = [_resource_in(item) for item in data["jobRequests"]]
         jobs = [_job_in(item) for item in data["jobs"]]
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        files = [_file_in(item) for item in data.get("files", [])]
+    except (KeyError, TypeError, ValueError, AttributeError, binascii.Error) as error:
         raise BadRequest("The store export cannot be read.", details=[f"{type(error).__name__}: {error}"]) from error
     with store.lock:
         store.clear()
@@ -84,3 +123,4 @@ def import_store(store: Store, data: Mapping[str, Any]) -> None:
         store.job_requests.update((r.id, r) for r in requests)
         for job in jobs:
             store.add_job(job)
+        store.files.update((stored.id, stored) for stored in files)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from starlette.responses import Response
@@ -30,6 +30,8 @@ TEXT = "text/plain"
 JSON = "application/json"
 
 DEFAULT_LIMIT = 10
+
+T = TypeVar("T")
 
 
 def link(
@@ -64,6 +66,13 @@ def json_response(body: Any, media_type: str, status: int = 200, headers: Mappin
 
 def text_response(text: str, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
     return Response(content=text.encode(), status_code=status, media_type=TEXT, headers=headers)
+
+
+def bytes_response(
+    data: bytes, media_type: str, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
+    """Stored bytes under their stored media type, exactly (no charset added to text types)."""
+    return Response(content=data, status_code=status, headers={**(headers or {}), "Content-Type": media_type})
 
 
 def no_content(headers: Mapping[str, str] | None = None) -> Response:
@@ -236,12 +245,12 @@ def post_filter_link(item_type: str) -> Callable[[str, str], dict[str, str]]:
 
 
 def resources_collection(
-    page: Page[Resource],
+    page: Page[T],
     *,
     name: str,
     uri: str,
     item_type: str,
-    body: Callable[[Resource], dict[str, Any]],
+    body: Callable[[T], dict[str, Any]],
     up: str,
     sort_by: str | None,
     filter_text: str | None,

@@ -12,6 +12,11 @@ def accept() -> str | None:
     return str(value) if value is not None else None
 
 
+def header(name: str) -> str | None:
+    value = request.headers.get(name)
+    return str(value) if value is not None else None
+
+
 def request_headers() -> dict[str, str]:
     """The request's headers, which scenarios may match jobs on."""
     return {str(name): str(value) for name, value in request.headers.items()}

@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from connexion.datastructures import MediaTypeDict
 from connexion.utils import is_null, is_nullable
-from connexion.validators import VALIDATOR_MAP, ParameterValidator
+from connexion.validators import (
+    VALIDATOR_MAP,
+    JSONResponseBodyValidator,
+    ParameterValidator,
+    TextResponseBodyValidator,
+)
 from jsonschema import Draft4Validator, ValidationError
 
 _FORMATS = Draft4Validator.FORMAT_CHECKER
@@ -43,4 +49,31 @@ class CachingParameterValidator(ParameterValidator):  # type: ignore[misc]
         return None
 
 
-VALIDATORS = {**VALIDATOR_MAP, "parameter": CachingParameterValidator}
+VALIDATORS: dict[str, Any] = {**VALIDATOR_MAP, "parameter": CachingParameterValidator}
+
+
+class _ContentAwareResponses:
+    """Response validation that does not parse bodies no schema describes.
+
+    A file's content is whatever bytes the client stored under whatever media type it named (sasjs stores
+    CSV as `application/json`); the document describes it as `format: binary`, or Connexion finds no schema
+    for the exact type. Connexion's validators would still parse such a body as JSON or UTF-8 text and fail.
+    """
+
+    _schema: dict[str, Any]
+
+    def wrap_send(self, send: Any) -> Any:
+        if not self._schema or self._schema.get("format") == "binary":
+            return send
+        return super().wrap_send(send)  # type: ignore[misc]
+
+
+class JSONResponses(_ContentAwareResponses, JSONResponseBodyValidator):  # type: ignore[misc]
+    pass
+
+
+class TextResponses(_ContentAwareResponses, TextResponseBodyValidator):  # type: ignore[misc]
+    pass
+
+
+VALIDATORS["response"] = MediaTypeDict({"*/*json": JSONResponses, "text/plain": TextResponses})

@@ -17,6 +17,8 @@
     │   ├── IllegalTransition (409)         a state change the job's lifecycle does not allow
     │   └── JobNotCompleted (409, 31503)    expiration set before the job has ended
     ├── PreconditionFailed (412)
+    ├── PayloadTooLarge (413)               a file bigger than the mock's max_file_size
+    ├── RangeNotSatisfiable (416)           a byte range outside a file's content
     └── PreconditionRequired (428)
 
 Codes 1104 and 31501–31506 are the real service's. Where SAS documents no code, `error_code` is None and
@@ -133,3 +135,13 @@ class UnknownField(BadRequest):
     status = 400
     error_code: ClassVar[int | None] = None
     remediation = "Filter and sort by one of the fields the error lists."
+
+
+class PayloadTooLarge(ViyaError):
+    status = 413
+    error_code: ClassVar[int | None] = None
+
+
+class RangeNotSatisfiable(ViyaError):
+    status = 416
+    error_code: ClassVar[int | None] = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 
 from viya_mock.core.domain.resource import Resource
+from viya_mock.files.domain.file import FILES_PREFIX, JOBS_PREFIX, File
 from viya_mock.jobexecution.domain.job import Job
 
 
@@ -22,8 +23,11 @@ class Store:
         self.job_definitions: dict[str, Resource] = {}
         # Jobs submitted from each persisted job request, in submission order (a dict as an ordered set).
         self.jobs_by_request: dict[str, dict[str, None]] = {}
-        # Which job wrote the log at each URI a job's logLocation has named, so the Files API can serve it.
+        # Which job wrote the file at each URI a job's logLocation or results have named, so the Files API can
+        # serve it (derived from the job when read; a stored file with the same id takes precedence).
         self.logs: dict[str, str] = {}
+        # Files clients uploaded, by id.
+        self.files: dict[str, File] = {}
 
     def add_job(self, job: Job) -> None:
         self.jobs[job.id] = job
@@ -32,13 +36,19 @@ class Store:
         self.register_logs(job)
 
     def register_logs(self, job: Job) -> None:
-        for uri in job.log_locations():
+        for uri in (*job.log_locations(), *job.result_locations()):
             self.logs[uri] = job.id
 
     def remove_job(self, job_id: str) -> None:
-        """Deleting a job deletes its log too (the Job Execution service deletes the file at logLocation)."""
+        """Deleting a job deletes its log too (the Job Execution service deletes the file at logLocation),
+        unless that file is a stored one whose parentUri names something other than this job."""
         job = self.jobs.pop(job_id)
         if job.job_request_id is not None:
             self.jobs_by_request.get(job.job_request_id, {}).pop(job_id, None)
+        for uri in (*job.log_locations(), *job.result_locations()):
+            if self.logs.get(uri) == job_id:
+                del self.logs[uri]
         for uri in job.log_locations():
-            self.logs.pop(uri, None)
+            stored = self.files.get(uri.removeprefix(FILES_PREFIX)) if uri.startswith(FILES_PREFIX) else None
+            if stored is not None and stored.parent_uri in (None, JOBS_PREFIX + job_id):
+                del self.files[stored.id]

@@ -1,37 +1,53 @@
-"""Files as the Files service represents them: a file's metadata and a job log's content."""
+"""Files as the Files service represents them: a file, its summary, the collection and the API root."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from viya_mock.core.api.render import JSON, dumps, link
-from viya_mock.core.domain.timestamps import format_ms
-from viya_mock.files.services.files import LogFile
+from viya_mock.core.api.render import API, SUMMARY, link
+from viya_mock.files.services.files import FileView
 
 FILE = "application/vnd.sas.file"
-JOBS = "/jobExecution/jobs"
+FILES = "/files/files"
+
+ROOT_LINKS = [
+    link("GET", "files", FILES, "application/vnd.sas.collection", item_type=FILE),
+    link("POST", "create", FILES, "*/*", response_type=FILE),
+]
 
 
-def log_content(log: LogFile) -> dict[str, Any]:
-    items = [{"version": 1, **line} for line in log.lines]
-    return {"name": "Job Log", "start": 0, "count": len(items), "items": items, "version": 2}
+def file_links(view: FileView) -> list[dict[str, str]]:
+    """What a client can do with the file; a file a job writes can only be read."""
+    uri = view.uri
+    links = [
+        link("GET", "self", uri, FILE),
+        link("GET", "alternate", uri, SUMMARY),
+        link("GET", "content", f"{uri}/content", view.content_type),
+    ]
+    if view.stored is not None:
+        links += [
+            link("PATCH", "patch", uri, FILE, response_type=FILE),
+            link("PUT", "update", uri, FILE, response_type=FILE),
+            link("DELETE", "delete", uri),
+            link("PUT", "updateContent", f"{uri}/content", view.content_type, response_type=FILE),
+        ]
+    return links
 
 
-def log_file(log: LogFile) -> dict[str, Any]:
-    view = log.snapshot.view
-    written = log.snapshot.job.log[-1][0] if log.lines else view.created
-    return {
-        "id": log.id,
-        "name": f"{log.snapshot.job.id}.log",
-        "contentType": JSON,
-        "parentUri": f"{JOBS}/{log.snapshot.job.id}",
-        "size": len(dumps(log_content(log))),
-        "creationTimeStamp": view.doc["creationTimeStamp"],
-        "modifiedTimeStamp": format_ms(max(written, view.created)),
-        "createdBy": view.doc.get("createdBy", ""),
-        "links": [
-            link("GET", "self", log.uri, FILE),
-            link("GET", "content", f"{log.uri}/content", JSON),
-        ],
-        "version": 4,
-    }
+def file_body(view: FileView) -> dict[str, Any]:
+    return {**view.doc, "links": file_links(view)}
+
+
+def file_summary(view: FileView) -> dict[str, Any]:
+    doc = view.doc
+    summary: dict[str, Any] = {"id": view.id, "type": FILE}
+    for name in ("name", "description", "createdBy", "creationTimeStamp", "modifiedBy", "modifiedTimeStamp"):
+        if doc.get(name) is not None:
+            summary[name] = doc[name]
+    summary["links"] = [entry for entry in file_links(view) if entry["rel"] in {"self", "alternate"}]
+    summary["version"] = 2
+    return summary
+
+
+def api_links() -> list[dict[str, str]]:
+    return [link("GET", "self", "/files/", API), *ROOT_LINKS]

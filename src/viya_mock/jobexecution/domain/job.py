@@ -109,6 +109,14 @@ class Job:
         found = [self.base.get("logLocation"), *(event.changes.get("logLocation") for event in self.events)]
         return [uri for uri in found if isinstance(uri, str)]
 
+    def result_locations(self) -> list[str]:
+        """Every Files URI the job's results name at some point of its timeline."""
+        found: list[str] = []
+        for results in (self.base.get("results"), *(event.changes.get("results") for event in self.events)):
+            if isinstance(results, Mapping):
+                found.extend(v for v in results.values() if isinstance(v, str) and v.startswith("/files/files/"))
+        return found
+
     def log_lines(self, now: int) -> list[dict[str, str]]:
         """The log as written by `now`."""
         return [line for at, line in self.log if at <= now]

@@ -407,7 +407,7 @@ class JobService:
 
     def _record(self, job: Job, event: JobEvent, *, supersede_plan: bool = False) -> None:
         job.record(event, supersede_plan=supersede_plan)
-        if "logLocation" in event.changes:
+        if "logLocation" in event.changes or "results" in event.changes:
             self.store.register_logs(job)
         self.clock.changes.notify()
 
