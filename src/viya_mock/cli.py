@@ -131,6 +131,31 @@ def _parser() -> argparse.ArgumentParser:
         0,
         metavar="N",
     )
+    _option(
+        serve,
+        "--auth",
+        "VIYA_MOCK_AUTH",
+        "bearer tokens on the mocked APIs: off (ignored), optional (checked when sent) or required",
+        default=defaults.DEFAULT_AUTH,
+        choices=("off", "optional", "required"),
+    )
+    _option(
+        serve,
+        "--token-lifetime",
+        "VIYA_MOCK_TOKEN_LIFETIME",
+        "seconds an access token from SAS Logon lives",
+        int,
+        defaults.DEFAULT_TOKEN_LIFETIME,
+        metavar="SECONDS",
+    )
+    _option(
+        serve,
+        "--signing-key",
+        "VIYA_MOCK_SIGNING_KEY",
+        "PEM RSA private key to sign tokens with (default: a new key per start)",
+        Path,
+        metavar="PEM_FILE",
+    )
     _option(serve, "--latency", "VIYA_MOCK_LATENCY", "seconds added to every answer, to see spinners", float, 0.0)
     return parser
 
@@ -160,6 +185,9 @@ def settings_from(argv: Sequence[str] | None = None) -> defaults.Settings:
         cors_origins=tuple(options.cors_origin),
         latency=round(options.latency * 1000),
         generate=options.generate,
+        auth=options.auth,
+        token_lifetime=options.token_lifetime,
+        signing_key=Path(options.signing_key) if options.signing_key else None,
     )
 
 
@@ -174,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         app = create_app(settings)
-    except (ScenarioError, ValueError) as error:
+    except (ScenarioError, ValueError, OSError) as error:
         print(f"viya-mock: {error}", file=sys.stderr)  # noqa: T201 - the command's own error output
         return 2
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)

@@ -26,3 +26,8 @@ def text_of(body: Any) -> str | None:
     if isinstance(body, bytes):
         return body.decode("utf-8", errors="replace")
     return body if isinstance(body, str) else None
+
+
+def header(name: str) -> str | None:
+    value = request.headers.get(name)
+    return str(value) if value is not None else None

@@ -9,6 +9,7 @@ import threading
 
 from viya_mock.core.domain.resource import Resource
 from viya_mock.jobexecution.domain.job import Job
+from viya_mock.logon.domain.accounts import AuthorizationCode, Client, User
 
 
 class Store:
@@ -24,6 +25,10 @@ class Store:
         self.jobs_by_request: dict[str, dict[str, None]] = {}
         # Which job wrote the log at each URI a job's logLocation has named, so the Files API can serve it.
         self.logs: dict[str, str] = {}
+        # SAS Logon's accounts (from users.yaml) and the authorization codes handed out and not yet used.
+        self.users: dict[str, User] = {}
+        self.clients: dict[str, Client] = {}
+        self.authorization_codes: dict[str, AuthorizationCode] = {}
 
     def add_job(self, job: Job) -> None:
         self.jobs[job.id] = job

@@ -1,0 +1,40 @@
+"""Handlers for the SAS Logon document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from viya_mock.core.api.render import redirect
+from viya_mock.core.api.requests import header
+from viya_mock.logon.api.representation import NO_STORE, refusal, uaa
+from viya_mock.logon.domain.oauth import OAuthError
+from viya_mock.logon.services.logon import LogonService
+
+
+class LogonHandlers:
+    def __init__(self, logon: LogonService, default_user: str) -> None:
+        self.logon = logon
+        self.default_user = default_user
+
+    async def createToken(self, body: Any = None, authorization: str | None = None) -> Response:
+        form = body if isinstance(body, dict) else {}
+        try:
+            answer = self.logon.token(form, header("authorization"))
+        except OAuthError as error:
+            return refusal(error)
+        return uaa(answer, headers=NO_STORE)
+
+    async def authorize(self, **query: Any) -> Response:
+        try:
+            location = self.logon.authorize(query, self.default_user)
+        except OAuthError as error:
+            return refusal(error)
+        return redirect(location)
+
+    async def getTokenKeys(self) -> Response:
+        return uaa({"keys": [self.logon.published_key()]})
+
+    async def getTokenKey(self) -> Response:
+        return uaa(self.logon.published_key())
