@@ -12,6 +12,7 @@ from connexion.middleware.security import SecurityMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.middleware.cors import CORSMiddleware
 
 from viya_mock import documents
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     allowed = errors.AllowedMethods(path for name in DOCUMENTS for path in documents.paths(name))
     app.add_error_handler(HTTPException, errors.http_exception_handler(allowed))
     app.add_error_handler(UnicodeDecodeError, errors.on_undecodable)
+    app.add_error_handler(MultiPartException, errors.on_bad_form)
     app.add_error_handler(Exception, errors.unexpected_handler(container.failures.append))
     # Tests, the pytest plugin and the admin API reach the container and routing table through the app.
     app.container = container
