@@ -349,11 +349,14 @@ def test_no_form_input_gives_a_500(client: TestClient) -> None:
     ]
     for header in ODD_HEADERS:
         for grant in grants:
-            for field in fields:
-                for value in ODD_VALUES[::3] if field != "code" else ODD_VALUES:
-                    headers = {"Authorization": header} if header else {}
-                    response = client.post(TOKEN, data={"grant_type": grant, field: value}, headers=headers)
-                    assert response.status_code in (200, 400, 401), (header, grant, field, value, response.text)
+            headers = {"Authorization": header} if header else {}
+            response = client.post(TOKEN, data={"grant_type": grant, "client_id": "sas.ec"}, headers=headers)
+            assert response.status_code in (200, 400, 401), (header, grant, response.text)
+    for grant in grants:
+        for field in fields:
+            for value in ODD_VALUES:
+                response = client.post(TOKEN, data={"grant_type": grant, field: value}, headers=basic("sas.ec"))
+                assert response.status_code in (200, 400, 401), (grant, field, value, response.text)
     for body, content_type in [
         (b"\xff\xfe", "application/x-www-form-urlencoded"),
         (b"grant_type=password&grant_type=refresh_token", "application/x-www-form-urlencoded"),
