@@ -49,6 +49,16 @@ def _option(
     parser.add_argument(flag, type=convert, default=value, help=f"{help} [{env}]", **kwargs)
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"not a positive number of seconds: {text!r}")
+    return value
+
+
 def _list(separator: str, item: Callable[[str], Any] = str) -> Callable[[str], list[Any]]:
     return lambda text: [item(part) for part in text.split(separator) if part]
 
@@ -144,7 +154,7 @@ def _parser() -> argparse.ArgumentParser:
         "--token-lifetime",
         "VIYA_MOCK_TOKEN_LIFETIME",
         "seconds an access token from SAS Logon lives",
-        int,
+        _positive,
         defaults.DEFAULT_TOKEN_LIFETIME,
         metavar="SECONDS",
     )

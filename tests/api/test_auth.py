@@ -92,6 +92,12 @@ def test_required_accepts_a_valid_token_in_either_case(required: TestClient, pat
     assert required.get(path, headers=bearer(access, "bearer")).status_code == 200
 
 
+def test_required_lets_a_valid_token_reach_files_and_identities(required: TestClient) -> None:
+    access = login(required)["access_token"]
+    assert_sas_error(required.get("/files/files/nothing-here", headers=bearer(access)), 404)
+    assert required.get("/identities/users/@currentUser", headers=bearer(access)).json()["id"] == "sasdemo"
+
+
 def test_required_with_basic_credentials_is_no_token(required: TestClient) -> None:
     response = required.get("/jobExecution/jobs", headers={"Authorization": "Basic c2FzLmVjOg=="})
     assert_refused(response, "unauthorized", "Full authentication")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -373,3 +374,23 @@ def test_no_form_input_gives_a_500(client: TestClient) -> None:
     ]:
         response = client.get(AUTHORIZE, params=params, follow_redirects=False)
         assert response.status_code in (302, 400), (params, response.text)
+
+
+def test_a_given_signing_key_signs_the_tokens(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from viya_mock.app import create_app
+    from viya_mock.settings import Settings
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    (tmp_path / "key.pem").write_bytes(pem)
+    app = create_app(Settings(virtual_start=START_MS, signing_key=tmp_path / "key.pem", token_lifetime=600))
+    with TestClient(app) as own:
+        body = token(own, SASDEMO).json()
+    assert body["expires_in"] == 599
+    decoded = jwt.decode(
+        body["access_token"], key.public_key(), algorithms=["RS256"], options={"verify_aud": False, "verify_exp": False}
+    )
+    assert decoded["exp"] - decoded["iat"] == 600

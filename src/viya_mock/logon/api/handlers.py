@@ -26,7 +26,28 @@ class LogonHandlers:
             return refusal(error)
         return uaa(answer, headers=NO_STORE)
 
-    async def authorize(self, **query: Any) -> Response:
+    async def authorize(
+        self,
+        client_id: str,
+        response_type: str,
+        redirect_uri: str | None = None,
+        state: str | None = None,
+        scope: str | None = None,
+        code_challenge: str | None = None,
+        code_challenge_method: str | None = None,
+        username: str | None = None,
+    ) -> Response:
+        # Named parameters, not **kwargs: Connexion passes only the declared ones and ignores the rest.
+        query = {
+            "client_id": client_id,
+            "response_type": response_type,
+            "redirect_uri": redirect_uri,
+            "state": state,
+            "scope": scope,
+            "code_challenge": code_challenge,
+            "code_challenge_method": code_challenge_method,
+            "username": username,
+        }
         try:
             location = self.logon.authorize(query, self.default_user)
         except OAuthError as error:
