@@ -394,3 +394,12 @@ def test_a_given_signing_key_signs_the_tokens(tmp_path: Path) -> None:
         body["access_token"], key.public_key(), algorithms=["RS256"], options={"verify_aud": False, "verify_exp": False}
     )
     assert decoded["exp"] - decoded["iat"] == 600
+
+
+def test_a_removed_user_with_a_non_latin_name_gets_a_readable_challenge(client: TestClient) -> None:
+    assert client.post("/__admin/users", json={"id": "日本", "password": "pw"}).status_code == 201
+    access = client.post("/__admin/tokens", json={"user": "日本"}).json()["access_token"]
+    assert client.delete("/__admin/users/日本").status_code == 204
+    response = client.get("/jobExecution/jobs", headers={"Authorization": f"Bearer {access}"})
+    assert response.status_code == 401
+    assert "no longer exists" in response.headers["www-authenticate"]

@@ -37,7 +37,9 @@ def bearer_token(scope: Scope) -> str | None:
 
 
 def _challenge(error: str, description: str) -> str:
-    return f'Bearer realm="oauth", error="{error}", error_description="{description.replace(chr(34), chr(39))}"'
+    # A header is Latin-1 text: a user name in the description is kept readable as far as ASCII goes.
+    text = description.replace('"', "'").encode("ascii", "replace").decode("ascii")
+    return f'Bearer realm="oauth", error="{error}", error_description="{text}"'
 
 
 class AuthMiddleware:

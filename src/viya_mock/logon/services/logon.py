@@ -10,7 +10,7 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from viya_mock.clock import Clock
 from viya_mock.core.domain.errors import BadRequest, Conflict, NotFound
@@ -31,6 +31,7 @@ from viya_mock.randomness import Randomness
 CODE_LIFETIME = 300_000  # ms; UAA's default for authorization codes
 MAX_CODES = 10_000
 _CODE_ALPHABET = string.ascii_letters + string.digits
+_URI_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +269,7 @@ def token_body(issued: Issued) -> dict[str, Any]:
 
 
 def _redirect(uri: str, **parameters: str | None) -> str:
-    parts = urlsplit(uri)
+    """The redirect URI with the parameters added; anything not ASCII is percent-encoded (it goes in a header)."""
+    parts = urlsplit(quote(uri, safe=_URI_SAFE))
     query = urlencode({name: value for name, value in parameters.items() if value is not None})
     return urlunsplit(parts._replace(query=f"{parts.query}&{query}" if parts.query else query))
