@@ -36,7 +36,8 @@ ALLOWED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "viya_mock.randomness",
             "viya_mock.journal",
         ),
-        ("isodate", "yaml", "faker", "jwt"),
+        # jwt and cryptography: SAS Logon signs and checks its tokens (logon/services).
+        ("isodate", "yaml", "faker", "jwt", "cryptography"),
     ),
     "api": (
         (

@@ -77,3 +77,31 @@ def test_the_next_test_is_not_blamed(viya_mock):
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["*MockServerError: viya-mock failed while answering a request: ZeroDivisionError*"])
+
+
+def test_tokens_from_the_plugin_name_their_user(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+import pytest
+from viya_mock.settings import Settings
+
+@pytest.fixture(scope="session")
+def viya_mock_settings():
+    return Settings(auth="required", virtual_start=0, seed=1)
+"""
+    )
+    pytester.makepyfile(
+        test_tokens="""
+import httpx
+
+def test_a_token_for_another_user(viya_mock):
+    me = httpx.get(f"{viya_mock.url}/identities/users/@currentUser", headers=viya_mock.headers("sasadm"))
+    assert me.json()["id"] == "sasadm"
+    assert httpx.get(f"{viya_mock.url}/jobExecution/jobs").status_code == 401
+    token = viya_mock.token(lifetime=60)
+    viya_mock.advance("PT1M")
+    refused = httpx.get(f"{viya_mock.url}/jobExecution/jobs", headers={"Authorization": f"Bearer {token}"})
+    assert "Access token expired" in refused.headers["www-authenticate"]
+"""
+    )
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import connexion
 from connexion.exceptions import ProblemException
-from connexion.middleware import MiddlewarePosition
+from connexion.middleware import ConnexionMiddleware, MiddlewarePosition
+from connexion.middleware.security import SecurityMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.middleware.cors import CORSMiddleware
 
 from viya_mock import documents
+from viya_mock.admin.api.accounts import AccountHandlers
 from viya_mock.admin.api.handlers import AdminHandlers
 from viya_mock.container import Container
 from viya_mock.core.api import errors
@@ -22,17 +26,35 @@ from viya_mock.core.domain.errors import ViyaError
 from viya_mock.core.domain.timestamps import format_ms
 from viya_mock.files.api.handlers import FileHandlers
 from viya_mock.files.api.uploads import UploadBodies
+from viya_mock.identities.api.handlers import IdentityHandlers
 from viya_mock.jobdefinitions.api.handlers import JobDefinitionHandlers
 from viya_mock.jobexecution.api.job_requests import JobRequestHandlers
 from viya_mock.jobexecution.api.jobs import JobHandlers
 from viya_mock.jobexecution.api.root import RootHandlers
+from viya_mock.logon.api.handlers import LogonHandlers
+from viya_mock.logon.services.tokens import InvalidToken
+from viya_mock.middleware import ADMIN_PREFIX
+from viya_mock.middleware.auth import AuthMiddleware
 from viya_mock.middleware.faults import FaultMiddleware
 from viya_mock.middleware.journal import JournalMiddleware
 from viya_mock.resources import openapi_dir
 from viya_mock.settings import Settings
 
 LOCALHOST_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
-DOCUMENTS = ("job-execution.yaml", "job-definitions.yaml", "files.yaml", "admin.yaml")
+DOCUMENTS = (
+    "job-execution.yaml",
+    "job-definitions.yaml",
+    "files.yaml",
+    "admin.yaml",
+    "saslogon.yaml",
+    "identities.yaml",
+)
+# SAS Logon ignores form fields and query parameters it does not know (UAA does); the others are strict.
+LENIENT = frozenset(("saslogon.yaml",))
+LOGON_PREFIX = "/SASLogon"
+# The documents declare bearer security for Swagger UI and other tools; the auth middleware checks tokens,
+# so Connexion's own security middleware (which would want an x-bearerInfoFunc) is left out of the stack.
+MIDDLEWARES = [m for m in ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
 
 # Connexion logs a warning on every request to an operation with several request media types; the SAS
 # API has many such operations by design, so the warning is noise (and a cost) on the hot path.
@@ -51,21 +73,25 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
             JobDefinitionHandlers(container.job_definitions),
             FileHandlers(container.files),
             AdminHandlers(container.admin),
+            LogonHandlers(container.logon, settings.user),
+            IdentityHandlers(container.identities),
+            AccountHandlers(container.logon),
         ]
     )
-    app = connexion.AsyncApp("viya_mock", specification_dir=str(openapi_dir()))
+    app = connexion.AsyncApp("viya_mock", specification_dir=str(openapi_dir()), middlewares=list(MIDDLEWARES))
     for name in DOCUMENTS:
         app.add_api(
             documents.document(name),
             resolver=Resolver(function_resolver=table.__getitem__),
             pythonic_params=True,
-            strict_validation=True,
+            strict_validation=name not in LENIENT,
             validate_responses=settings.validate_responses,
             swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
             validator_map=VALIDATORS,
         )
-    # Outermost first: CORS answers browsers' preflights before anything else; the journal sees every final
-    # status, scripted faults included.
+    # Outermost first: CORS answers browsers' preflights before anything else (they never need a token); the
+    # journal sees every final status, refused tokens and scripted faults included; faults only meet
+    # requests that passed authentication, as behind a real gateway.
     app.add_middleware(
         CORSMiddleware,
         MiddlewarePosition.BEFORE_EXCEPTION,
@@ -73,13 +99,23 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         allow_origin_regex=None if settings.cors_origins else LOCALHOST_ORIGINS,
         allow_methods=["*"],
         allow_headers=["*"],
-        expose_headers=["ETag", "Last-Modified", "Location"],
+        expose_headers=["ETag", "Last-Modified", "Location", "WWW-Authenticate"],
     )
     app.add_middleware(
         JournalMiddleware,
         MiddlewarePosition.BEFORE_EXCEPTION,
         journal=container.journal,
         now_text=lambda: format_ms(container.clock.now()),
+    )
+    app.add_middleware(
+        AuthMiddleware,
+        MiddlewarePosition.BEFORE_EXCEPTION,
+        mode=settings.auth,
+        verify=_verifier(container),
+        bind=container.current_user.bind,
+        unbind=container.current_user.unbind,
+        default_user=settings.user,
+        open_prefixes=_open_prefixes(),
     )
     app.add_middleware(
         FaultMiddleware,
@@ -96,8 +132,28 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     allowed = errors.AllowedMethods(path for name in DOCUMENTS for path in documents.paths(name))
     app.add_error_handler(HTTPException, errors.http_exception_handler(allowed))
     app.add_error_handler(UnicodeDecodeError, errors.on_undecodable)
+    app.add_error_handler(MultiPartException, errors.on_bad_form)
     app.add_error_handler(Exception, errors.unexpected_handler(container.failures.append))
     # Tests, the pytest plugin and the admin API reach the container and routing table through the app.
     app.container = container
     app.operations = table
     return app
+
+
+def _verifier(container: Container) -> Callable[[str], tuple[str | None, str]]:
+    """The auth middleware's check: the user a valid access token names, or why it is not valid."""
+    logon = container.logon
+
+    def verify(token: str) -> tuple[str | None, str]:
+        try:
+            return logon.authenticate(token).name, ""
+        except InvalidToken as error:
+            return None, error.description
+
+    return verify
+
+
+def _open_prefixes() -> tuple[str, ...]:
+    """Paths that never need a token: SAS Logon, the admin API, and each API's document and Swagger UI."""
+    roots = [documents.document(name)["servers"][0]["url"].rstrip("/") for name in DOCUMENTS]
+    return (LOGON_PREFIX, ADMIN_PREFIX, *(f"{root}{tail}" for root in roots for tail in ("/openapi.json", "/ui")))

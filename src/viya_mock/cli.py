@@ -53,9 +53,9 @@ def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"not a number of bytes: {text!r}")
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
     return value
 
 
@@ -141,6 +141,31 @@ def _parser() -> argparse.ArgumentParser:
         0,
         metavar="N",
     )
+    _option(
+        serve,
+        "--auth",
+        "VIYA_MOCK_AUTH",
+        "bearer tokens on the mocked APIs: off (ignored), optional (checked when sent) or required",
+        default=defaults.DEFAULT_AUTH,
+        choices=("off", "optional", "required"),
+    )
+    _option(
+        serve,
+        "--token-lifetime",
+        "VIYA_MOCK_TOKEN_LIFETIME",
+        "seconds an access token from SAS Logon lives",
+        _positive,
+        defaults.DEFAULT_TOKEN_LIFETIME,
+        metavar="SECONDS",
+    )
+    _option(
+        serve,
+        "--signing-key",
+        "VIYA_MOCK_SIGNING_KEY",
+        "PEM RSA private key to sign tokens with (default: a new key per start)",
+        Path,
+        metavar="PEM_FILE",
+    )
     _option(serve, "--latency", "VIYA_MOCK_LATENCY", "seconds added to every answer, to see spinners", float, 0.0)
     _option(
         serve,
@@ -180,6 +205,9 @@ def settings_from(argv: Sequence[str] | None = None) -> defaults.Settings:
         latency=round(options.latency * 1000),
         generate=options.generate,
         max_file_size=options.max_file_size,
+        auth=options.auth,
+        token_lifetime=options.token_lifetime,
+        signing_key=Path(options.signing_key) if options.signing_key else None,
     )
 
 
@@ -194,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         app = create_app(settings)
-    except (ScenarioError, ValueError) as error:
+    except (ScenarioError, ValueError, OSError) as error:
         print(f"viya-mock: {error}", file=sys.stderr)  # noqa: T201 - the command's own error output
         return 2
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)

@@ -7,18 +7,25 @@ same store from the fixtures and re-seeds the same random source instead of buil
 from __future__ import annotations
 
 from collections import deque
+from pathlib import Path
 
 from viya_mock.admin.services.admin import AdminService
 from viya_mock.clock import Clock, SystemClock, VirtualClock
 from viya_mock.core.store.memory import Store
-from viya_mock.core.store.seeding import seed
+from viya_mock.core.store.seeding import ACCOUNTS, seed, seed_accounts
 from viya_mock.files.services.files import FileService
+from viya_mock.identities.services.identities import IdentityService
 from viya_mock.jobdefinitions.services.definitions import JOB_DEFINITION, JobDefinitionService
 from viya_mock.jobexecution.services.job_requests import JOB_REQUEST, JobRequestService
 from viya_mock.jobexecution.services.jobs import JobService
 from viya_mock.jobexecution.services.provider import Provider, default_steps
 from viya_mock.journal import Journal
+from viya_mock.logon.services.keys import SigningKey, check_pem
+from viya_mock.logon.services.logon import LogonService
+from viya_mock.logon.services.tokens import Tokens
+from viya_mock.principal import CurrentUser
 from viya_mock.randomness import Randomness
+from viya_mock.resources import bundled_fixtures
 from viya_mock.scenarios.engine import ScenarioBook
 from viya_mock.scenarios.loader import load_path
 from viya_mock.scenarios.model import Script
@@ -35,7 +42,9 @@ class Container:
         )
         self.store = Store()
         self.randomness = Randomness(settings.seed)
-        store, clock, randomness, user = self.store, self.clock, self.randomness, settings.user
+        # The request's user (its token's, or the default one), read by services for audit fields.
+        self.current_user = CurrentUser(settings.user)
+        store, clock, randomness, user = self.store, self.clock, self.randomness, self.current_user
         self.job_definitions = JobDefinitionService(
             JOB_DEFINITION, lambda: store.job_definitions, store, clock, randomness, user
         )
@@ -66,10 +75,30 @@ class Container:
         )
         self.files = FileService(store, clock, randomness, self.jobs, user=user, max_file_size=settings.max_file_size)
         self.journal = Journal()
+        pem = settings.signing_key.read_bytes() if settings.signing_key is not None else None
+        if pem is not None:
+            check_pem(pem)  # a key that cannot sign is refused at start-up, not at the first login
+        self.tokens = Tokens(
+            SigningKey(pem),
+            clock,
+            randomness,
+            access_lifetime=settings.token_lifetime,
+            refresh_lifetime=settings.refresh_lifetime,
+        )
+        self.logon = LogonService(store, clock, randomness, self.tokens)
+        self.identities = IdentityService(store, self.current_user)
         # Exceptions the mock raised while answering (its own bugs), newest last, for the pytest plugin to raise.
         self.failures: deque[BaseException] = deque(maxlen=FAILURES_KEPT)
         self.admin = AdminService(store, clock, self.scenarios, self.journal, self.reset)
         self.reset()
+
+    def accounts_file(self) -> Path:
+        """The fixtures' users.yaml; a folder without one (or no fixtures at all) gets the bundled accounts,
+        so that clients can always log on."""
+        folder = self.settings.fixtures
+        if folder is not None and (folder / ACCOUNTS).exists():
+            return folder / ACCOUNTS
+        return bundled_fixtures() / ACCOUNTS
 
     def reset(self) -> None:
         """Back to the fixtures and the scenarios given at start-up, with the random source re-seeded and a
@@ -78,6 +107,7 @@ class Container:
             self.store.clear()
             if self.settings.fixtures is not None:
                 seed(self.store, self.settings.fixtures)
+            seed_accounts(self.store, self.accounts_file())
             self.randomness.reseed(self.settings.seed)
             if self.settings.generate > 0:
                 from viya_mock.jobexecution.services.generation import (

@@ -43,8 +43,23 @@ class _Bundler:
         self.components: dict[str, dict[str, Any]] = document.setdefault("components", {})
 
     def bundle(self) -> dict[str, Any]:
+        self._inline_placeholders()
         self._walk(self.document, None)
         return self.document
+
+    def _inline_placeholders(self) -> None:
+        """A component of this document that is only a reference to a shared one of the same kind (such as
+        `securitySchemes: {bearerAuth: {$ref: components/security.yaml#/...}}`) becomes that component."""
+        for section in self.components.values():
+            for name, value in list(section.items()):
+                reference = value.get("$ref") if isinstance(value, dict) else None
+                if not isinstance(reference, str) or reference.startswith("#"):
+                    continue
+                file, _, pointer = reference.partition("#")
+                origin = self.folder / file
+                component = copy.deepcopy(_node(_parsed(origin), pointer))
+                section[name] = component
+                self._walk(component, origin)
 
     def _walk(self, node: Any, source: Path | None) -> None:
         """Rewrite references in `node`; `source` is the file a copied component came from (None: this one)."""

@@ -21,6 +21,8 @@ class Entry:
     time: str
     bodyDigest: str | None  # noqa: N815 - the wire name
     fault: str | None
+    # Who made the request (the token's user, or the default user); None for SAS Logon's own endpoints.
+    user: str | None = None
 
 
 # A server left running (a frontend polling all day) must not grow without bound: the journal keeps the

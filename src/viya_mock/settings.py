@@ -13,10 +13,17 @@ DEFAULT_PORT = 8080
 DEFAULT_HEARTBEAT_INTERVAL = 600
 # How long a job runs on the default timeline (no scenario matched) before it completes, in milliseconds.
 DEFAULT_JOB_DURATION = 5_000
-# Whoever "is logged in": the mock does not check tokens, so audit fields name this user.
+# Whoever makes a request without a token (auth off or optional), and whom /oauth/authorize logs in.
 DEFAULT_USER = "sasdemo"
 # The largest file the Files API accepts (bytes); the real service's limit is a deployment setting.
 DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024
+# How tokens are checked on the mocked APIs: off, optional (a token, if sent, must be valid) or required.
+DEFAULT_AUTH = "optional"
+# Seconds an access token lives: SAS Logon's 12 hours. @sasjs/adapter refreshes any token with less than an
+# hour left before every call, so this must stay well above 3600.
+DEFAULT_TOKEN_LIFETIME = 43_200
+# Seconds a refresh token lives (30 days).
+DEFAULT_REFRESH_LIFETIME = 2_592_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,3 +53,8 @@ class Settings:
     validate_responses: bool = False
     # The largest file body the Files API accepts, in bytes; larger uploads are refused with 413.
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    auth: str = DEFAULT_AUTH
+    token_lifetime: int = DEFAULT_TOKEN_LIFETIME
+    refresh_lifetime: int = DEFAULT_REFRESH_LIFETIME
+    # A PEM RSA private key to sign tokens with; None means a new key per start (made at the first token).
+    signing_key: Path | None = None

@@ -29,6 +29,8 @@ def schema_of(root: str, app: Any = APP) -> Any:
 JOB_EXECUTION = schema_of("/jobExecution")
 JOB_DEFINITIONS = schema_of("/jobDefinitions")
 FILES = schema_of("/files")
+LOGON = schema_of("/SASLogon")
+IDENTITIES = schema_of("/identities")
 # Fuzzing the admin API loads random scenarios (faults on every path, say), moves the clock and imports
 # stores, so it gets an app of its own rather than pulling the others' ground from under them.
 ADMIN = schema_of("/__admin", create_app(Settings(virtual_start=START_MS, seed=3)))
@@ -49,6 +51,18 @@ def test_job_definitions(case: Any) -> None:
 @FILES.parametrize()
 @FUZZ
 def test_files(case: Any) -> None:
+    case.call_and_validate()
+
+
+@LOGON.parametrize()
+@FUZZ
+def test_saslogon(case: Any) -> None:
+    case.call_and_validate()
+
+
+@IDENTITIES.parametrize()
+@FUZZ
+def test_identities(case: Any) -> None:
     case.call_and_validate()
 
 

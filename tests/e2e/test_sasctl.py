@@ -151,11 +151,17 @@ class TestConnecting:
         assert claims["user_name"] == USER and claims["client_id"] == "sas.ec"
         assert session.auth.refresh_token
 
+    def test_the_token_names_the_current_user_in_identities(self, session: Session) -> None:
+        me = session.get("/identities/users/@currentUser")
+        assert me.status_code == 200 and me.json()["id"] == USER
+
     def test_an_existing_token_works_without_a_password(self, port: int, admin: httpx.Client, expected: Any) -> None:
         token = admin.post("/__admin/tokens", json={"user": "sasuser2"}).json()["access_token"]
         with Session("127.0.0.1", token=token, protocol="http", port=port):
             created = JobDefinitions.create_definition(definition("made with a token"))
         assert created["createdBy"] == "sasuser2"
+        posted = admin.get("/__admin/requests", params={"method": "POST", "path": "/jobDefinitions/definitions"})
+        assert [entry["user"] for entry in posted.json()["items"]] == ["sasuser2"]
 
     def test_bad_credentials_raise_sasctls_authentication_error(self, port: int, expected: Expected) -> None:
         expected.allow(401, "POST", "/SASLogon/oauth/token")
@@ -186,6 +192,9 @@ class TestFiles:
         listed = files.list_files(filter='eq(name, "class.csv")')
         assert [item.id for item in listed] == [created.id]
         assert files.get_file_content(created) == "name,age\nAlfred,14\n"
+        found = files.get_file("class.csv")  # by name: a filter GET, then the item's self link
+        found["description"] = "uploaded by sasctl"
+        assert files.update_file(found).description == "uploaded by sasctl"  # PUT with the ETag it read
         files.delete_file(created)
         assert files.get_file(created.id) is None
 
@@ -207,8 +216,9 @@ class TestJobs:
         finished = JobExecution.get_job(job.id)
         assert finished.createdBy == USER
         log_file = request_link(finished, "log")
-        content = request_link(log_file, "content")
-        assert any("NOTE" in item["line"] for item in content["items"])
+        assert log_file.parentUri == f"/jobExecution/jobs/{job.id}"
+        content = files.get_file_content(log_file)  # decoded by its Content-Type: the log-line collection
+        assert any(line["line"].startswith("NOTE:") for line in content["items"])
 
     def test_definitions_page_through_next_links_filtered_and_sorted(self, session: Session, expected: Any) -> None:
         for name in ("page-c", "page-e", "page-a", "other", "page-d", "page-b"):

@@ -66,3 +66,30 @@ def test_max_file_size_from_the_option_or_the_environment(monkeypatch: pytest.Mo
     assert settings_from(["serve", "--max-file-size", "10"]).max_file_size == 10
     with pytest.raises(SystemExit):
         settings_from(["serve", "--max-file-size", "-1"])
+
+
+def test_auth_options(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert (settings_from(["serve"]).auth, settings_from(["serve"]).token_lifetime) == ("optional", 43_200)
+    monkeypatch.setenv("VIYA_MOCK_AUTH", "required")
+    monkeypatch.setenv("VIYA_MOCK_TOKEN_LIFETIME", "7200")
+    monkeypatch.setenv("VIYA_MOCK_SIGNING_KEY", str(tmp_path / "key.pem"))
+    settings = settings_from(["serve"])
+    assert (settings.auth, settings.token_lifetime, settings.signing_key) == ("required", 7200, tmp_path / "key.pem")
+    assert settings_from(["serve", "--auth", "off"]).auth == "off"
+
+
+@pytest.mark.parametrize("argv", [["--auth", "sometimes"], ["--token-lifetime", "0"], ["--token-lifetime", "x"]])
+def test_bad_auth_options_are_refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        settings_from(["serve", *argv])
+    assert argv[0] in capsys.readouterr().err
+
+
+def test_a_signing_key_that_cannot_sign_stops_the_start(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from viya_mock.cli import main
+
+    bad = tmp_path / "bad.pem"
+    bad.write_text("not a key")
+    assert main(["serve", "--signing-key", str(bad)]) == 2
+    assert "signing key" in capsys.readouterr().err
+    assert main(["serve", "--signing-key", str(tmp_path / "missing.pem")]) == 2

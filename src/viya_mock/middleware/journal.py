@@ -12,6 +12,8 @@ from viya_mock.journal import Entry, Journal
 from viya_mock.middleware import ADMIN_PREFIX
 
 FAULT_KEY = "viya_mock.fault"
+# Set by the auth middleware: the user the request was made as.
+USER_KEY = "viya_mock.user"
 
 
 class JournalMiddleware:
@@ -55,5 +57,6 @@ class JournalMiddleware:
                     time=time,
                     bodyDigest=digest.hexdigest() if seen_body else None,
                     fault=scope.get("extensions", {}).get(FAULT_KEY),
+                    user=scope.get("extensions", {}).get(USER_KEY),
                 )
             )

@@ -9,6 +9,11 @@ Fixtures, outermost first:
   failed inside while answering one of the test's requests (a bug in the mock, answered with a 500), the
   exception is raised again at the end of that test, as pytest-httpserver does with its handler errors, so
   it is never only a line in a log.
+
+Tokens: ``viya_mock.token(user="sasdemo", scope=None, lifetime=None)`` mints an access token for a user
+without their password (the one a password grant of client ``sas.ec`` would give), and
+``viya_mock.headers(user)`` is ``{"Authorization": "Bearer <token>"}`` for it. Override
+``viya_mock_settings`` with ``Settings(auth="required", ...)`` to make every call need one.
 """
 
 from __future__ import annotations
@@ -71,6 +76,15 @@ class ViyaMock:
     def job(self, job_id: str) -> dict[str, Any]:
         """A job's representation fields as the API would show them now (without links)."""
         return dict(self.container.jobs.get(job_id).view.doc)
+
+    def token(self, user: str = "sasdemo", scope: str | list[str] | None = None, lifetime: int | None = None) -> str:
+        """A valid access token (a JWT) for `user`, as SAS Logon's password grant gives; `lifetime` in seconds."""
+        scopes = scope.split() if isinstance(scope, str) else scope
+        return str(self.container.logon.mint(user, scopes, lifetime)["access_token"])
+
+    def headers(self, user: str = "sasdemo") -> dict[str, str]:
+        """The Authorization header that makes a request as `user`."""
+        return {"Authorization": f"Bearer {self.token(user)}"}
 
     def reset(self) -> None:
         self.container.reset()

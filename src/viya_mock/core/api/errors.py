@@ -117,3 +117,9 @@ def unexpected_handler(
         return _response(body)
 
     return on_unexpected
+
+
+def on_bad_form(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+    """A multipart body that cannot be parsed (no boundary, a broken part) is the client's input, so 400."""
+    body = error_body(400, "The request body is not valid multipart/form-data.", details=[str(error), _path(request)])
+    return _response(body)

@@ -269,3 +269,7 @@ def resources_collection(
 def api_root(links: list[dict[str, str]], accept: str | None) -> Response:
     """An API's root (application/vnd.sas.api): the links clients such as restaf discover collections by."""
     return json_response({"version": 1, "links": links}, negotiate(accept, (f"{API}+json", JSON)))
+
+
+def redirect(location: str, status: int = 302) -> Response:
+    return Response(status_code=status, headers={"Location": location})

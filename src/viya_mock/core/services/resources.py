@@ -45,7 +45,7 @@ class ResourceService:
         store: Store,
         clock: Clock,
         randomness: Randomness,
-        user: str,
+        user: Callable[[], str],
     ) -> None:
         self.kind = kind
         self._items = items
@@ -62,13 +62,14 @@ class ResourceService:
         fields = self.prepare(body)
         now = self.clock.now()
         stamp = format_ms(now)
+        user = self.user()
         with self.store.lock:
             resource_id = self.randomness.uuid()
             doc = {
                 "creationTimeStamp": stamp,
                 "modifiedTimeStamp": stamp,
-                "createdBy": self.user,
-                "modifiedBy": self.user,
+                "createdBy": user,
+                "modifiedBy": user,
                 "version": self.kind.version,
                 "id": resource_id,
                 **fields,
@@ -100,7 +101,7 @@ class ResourceService:
             resource.doc = {
                 **kept,
                 "modifiedTimeStamp": format_ms(now),
-                "modifiedBy": self.user,
+                "modifiedBy": self.user(),
                 "version": self.kind.version,
                 "id": resource_id,
                 **fields,

@@ -10,6 +10,7 @@ import threading
 from viya_mock.core.domain.resource import Resource
 from viya_mock.files.domain.file import FILES_PREFIX, JOBS_PREFIX, File
 from viya_mock.jobexecution.domain.job import Job
+from viya_mock.logon.domain.accounts import AuthorizationCode, Client, User
 
 
 class Store:
@@ -28,6 +29,10 @@ class Store:
         self.logs: dict[str, str] = {}
         # Files clients uploaded, by id.
         self.files: dict[str, File] = {}
+        # SAS Logon's accounts (from users.yaml) and the authorization codes handed out and not yet used.
+        self.users: dict[str, User] = {}
+        self.clients: dict[str, Client] = {}
+        self.authorization_codes: dict[str, AuthorizationCode] = {}
 
     def add_job(self, job: Job) -> None:
         self.jobs[job.id] = job

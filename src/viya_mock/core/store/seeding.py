@@ -11,6 +11,7 @@ from viya_mock.core.domain.resource import Resource
 from viya_mock.core.domain.timestamps import parse_iso
 from viya_mock.core.store.memory import Store
 from viya_mock.jobexecution.domain.job import job_from_representation
+from viya_mock.logon.domain.accounts import GRANTS, Client, User
 
 FILES = ("job-definitions.yaml", "job-requests.yaml", "jobs.yaml")
 
@@ -57,3 +58,50 @@ def seed(store: Store, folder: Path) -> None:
             store.add_job(job_from_representation(record, _timestamp))
         except (KeyError, ValueError) as error:
             raise FixtureError(f"{jobs}: record {record['id']}: {error}") from error
+
+
+ACCOUNTS = "users.yaml"
+
+
+def _strings(value: Any, what: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise FixtureError(f"{what} must be a list of strings")
+    return tuple(value)
+
+
+def seed_accounts(store: Store, path: Path) -> None:
+    """SAS Logon's users and OAuth clients from a users.yaml: `{users: [...], clients: [...]}`."""
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    if not isinstance(data, dict):
+        raise FixtureError(f"{path}: expected a mapping with users and clients")
+    for record in data.get("users") or []:
+        try:
+            user = User(
+                id=str(record["id"]),
+                password=str(record["password"]),
+                name=str(record.get("name") or record["id"]),
+                groups=_strings(record.get("groups"), "groups"),
+                email=record.get("email"),
+            )
+        except (KeyError, TypeError, FixtureError) as error:
+            raise FixtureError(f"{path}: user {record!r}: {error}") from error
+        store.users[user.id] = user
+    for record in data.get("clients") or []:
+        try:
+            grants = frozenset(_strings(record.get("grants"), "grants"))
+            unknown = grants - GRANTS
+            if unknown:
+                raise FixtureError(f"unknown grants {sorted(unknown)}")
+            client = Client(
+                id=str(record["id"]),
+                secret=str(record.get("secret") or ""),
+                grants=grants,
+                redirect_uri=record.get("redirectUri"),
+                authorities=_strings(record.get("authorities"), "authorities") or ("uaa.none",),
+            )
+        except (KeyError, TypeError, FixtureError) as error:
+            raise FixtureError(f"{path}: client {record!r}: {error}") from error
+        store.clients[client.id] = client

@@ -9,7 +9,7 @@ name an uploaded file as a job's logLocation).
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -127,7 +127,7 @@ class FileService:
         randomness: Randomness,
         jobs: JobService,
         *,
-        user: str,
+        user: Callable[[], str],
         max_file_size: int,
     ) -> None:
         self.store = store
@@ -194,7 +194,7 @@ class FileService:
         view = snapshot.view
         written = snapshot.job.log[len(lines) - 1][0] if lines and kind != "other" else view.created
         modified = max(written, view.created)
-        creator = str(view.doc.get("createdBy") or self.user)
+        creator = str(view.doc.get("createdBy") or self.user())
         doc = file_doc(
             id=file_id,
             name=name,
@@ -239,6 +239,7 @@ class FileService:
         now = self.clock.now()
         with self.store.lock:
             file_id = self.randomness.uuid()
+            user = self.user()
             name = new.name or file_id
             stored = File(
                 id=file_id,
@@ -247,8 +248,8 @@ class FileService:
                 content_type=new.content_type or guess_type(new.name),
                 created=now,
                 modified=now,
-                created_by=self.user,
-                modified_by=self.user,
+                created_by=user,
+                modified_by=user,
                 parent_uri=new.parent_uri or None,
                 content_disposition=new.content_disposition,
                 expiration=expiration,
@@ -347,7 +348,7 @@ class FileService:
 
     def _touch(self, stored: File) -> None:
         stored.modified = max(self.clock.now(), stored.modified)
-        stored.modified_by = self.user
+        stored.modified_by = self.user()
         stored.revision += 1
 
     def _check_size(self, size: int) -> None:

@@ -38,7 +38,8 @@ class JobRequestService(ResourceService):
 
     def prepare(self, body: Mapping[str, Any]) -> dict[str, Any]:
         check_job_request(body, self.definitions, self.clock.now())
-        fields = super().prepare(body)
+        # Members sent as null are left out, as the service leaves them out of what it answers.
+        fields = {k: v for k, v in super().prepare(body).items() if v is not None}
         if isinstance(fields.get("jobDefinition"), dict):
             fields["jobDefinition"] = {k: v for k, v in fields["jobDefinition"].items() if k != "links"}
         fields.setdefault("arguments", {})

@@ -142,7 +142,7 @@ class JobService:
         provider: Provider,
         scripts: Callable[[SubmitContext], Script],
         *,
-        user: str,
+        user: Callable[[], str],
         heartbeat_interval: int,
         heartbeat_grace: int = 0,
     ) -> None:
@@ -236,11 +236,12 @@ class JobService:
         embedded = self._embedded_request(request, checked.definition, persisted)
         job_id = self.randomness.uuid()
         stamp = format_ms(now)
+        user = self.user()
         base: dict[str, Any] = {
             "creationTimeStamp": stamp,
             "modifiedTimeStamp": stamp,
-            "createdBy": self.user,
-            "modifiedBy": self.user,
+            "createdBy": user,
+            "modifiedBy": user,
             "version": JOB_VERSION,
             "id": job_id,
             "jobRequest": embedded,
@@ -318,7 +319,7 @@ class JobService:
                 self._check_transition(job_id, view.state, target)
                 changes["state"] = target.value
             changes[HEARTBEATS] = False
-            self._record(job, JobEvent(at=now, changes=changes, by=self.user), supersede_plan=True)
+            self._record(job, JobEvent(at=now, changes=changes, by=self.user()), supersede_plan=True)
             return JobSnapshot(job, job.view(now), now)
 
     def set_state(self, job_id: str, value: str | None, body: str | None) -> JobSnapshot:
@@ -332,7 +333,7 @@ class JobService:
             if target != view.state:
                 self._check_transition(job_id, view.state, target)
                 changes = {"state": target.value, HEARTBEATS: False}
-                self._record(job, JobEvent(at=now, changes=changes, by=self.user), supersede_plan=True)
+                self._record(job, JobEvent(at=now, changes=changes, by=self.user()), supersede_plan=True)
             return JobSnapshot(job, job.view(now), now)
 
     def set_states(self, selection: Mapping[str, Any], value: str | None) -> list[JobSnapshot | ViyaError]:
@@ -378,7 +379,7 @@ class JobService:
                     raise MalformedTimestamp(
                         f"The expiration timestamp '{value}' is not in the format yyyy-MM-ddTHH:mm:ss.SSSZ."
                     )
-            self._record(job, JobEvent(at=now, changes={"expirationTimeStamp": instant}, by=self.user))
+            self._record(job, JobEvent(at=now, changes={"expirationTimeStamp": instant}, by=self.user()))
             return JobSnapshot(job, job.view(now), now)
 
     def delete(self, job_id: str) -> None:

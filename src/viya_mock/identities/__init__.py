@@ -1,0 +1,1 @@
+"""SAS Identities: who the caller is, and the users the mock knows."""

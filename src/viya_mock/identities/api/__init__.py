@@ -1,0 +1,1 @@
+"""SAS Identities over HTTP."""

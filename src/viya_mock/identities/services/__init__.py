@@ -1,0 +1,1 @@
+"""SAS Identities use cases."""

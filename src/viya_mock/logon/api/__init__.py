@@ -1,0 +1,1 @@
+"""SAS Logon over HTTP: the token and authorize endpoints and the published signing key."""

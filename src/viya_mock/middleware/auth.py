@@ -1,0 +1,93 @@
+"""Bearer tokens on every mocked API, as SAS's resource servers check them.
+
+`auth` is `off` (tokens ignored, the default user), `optional` (a token, if sent, must be valid and names
+the user; no token means the default user) or `required` (no valid token, no answer). SAS Logon, the
+admin API and each API's `openapi.json` and Swagger UI are open. The user a token names is bound for the
+request (`bind`/`unbind`), so services read it as the current user, and put in the scope for the journal.
+
+A refusal is 401 with the `WWW-Authenticate` challenge of a Spring OAuth2 resource server; an expired
+token says `Access token expired: <jti>`, the text python-sasctl refreshes on. The body is a SAS error
+(real services send none; see NOTES.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextvars import Token
+from typing import Any
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from viya_mock.core.api.render import error_body, error_response
+from viya_mock.middleware.journal import USER_KEY
+
+MODES = ("off", "optional", "required")
+MISSING = "Full authentication is required to access this resource"
+
+
+def bearer_token(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            text: str = value.decode("latin-1")
+            scheme, _, token = text.strip().partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
+            return None
+    return None
+
+
+def _challenge(error: str, description: str) -> str:
+    # A header is Latin-1 text: a user name in the description is kept readable as far as ASCII goes.
+    text = description.replace('"', "'").encode("ascii", "replace").decode("ascii")
+    return f'Bearer realm="oauth", error="{error}", error_description="{text}"'
+
+
+class AuthMiddleware:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        mode: str,
+        verify: Callable[[str], tuple[str | None, str]],
+        bind: Callable[[str], Token[Any]],
+        unbind: Callable[[Token[Any]], None],
+        default_user: str,
+        open_prefixes: tuple[str, ...],
+    ) -> None:
+        if mode not in MODES:
+            raise ValueError(f"auth must be one of {', '.join(MODES)}, not {mode!r}")
+        self.app = app
+        self.mode = mode
+        self.verify = verify
+        self.bind = bind
+        self.unbind = unbind
+        self.default_user = default_user
+        self.open_prefixes = open_prefixes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(self.open_prefixes):
+            await self.app(scope, receive, send)
+            return
+        token = bearer_token(scope) if self.mode != "off" else None
+        if token is None:
+            if self.mode == "required":
+                await self._refuse(scope, receive, send, "unauthorized", MISSING)
+                return
+            user = self.default_user
+        else:
+            verified, why = self.verify(token)
+            if verified is None:
+                await self._refuse(scope, receive, send, "invalid_token", why)
+                return
+            user = verified
+        scope.setdefault("extensions", {})[USER_KEY] = user
+        bound = self.bind(user)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.unbind(bound)
+
+    @staticmethod
+    async def _refuse(scope: Scope, receive: Receive, send: Send, error: str, description: str) -> None:
+        body = error_body(401, description, details=[f"path: {scope['path']}"])
+        await error_response(body, {"WWW-Authenticate": _challenge(error, description)})(scope, receive, send)
