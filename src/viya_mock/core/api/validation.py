@@ -57,13 +57,17 @@ class _ContentAwareResponses:
 
     A file's content is whatever bytes the client stored under whatever media type it named (sasjs stores
     CSV as `application/json`); the document describes it as `format: binary`, or Connexion finds no schema
-    for the exact type. Connexion's validators would still parse such a body as JSON or UTF-8 text and fail.
+    for the exact type, or an empty one (any JSON). Connexion's validators would still parse such a body as
+    JSON or UTF-8 text and fail.
     """
 
     _schema: dict[str, Any]
 
     def wrap_send(self, send: Any) -> Any:
-        if not self._schema or self._schema.get("format") == "binary":
+        # Connexion hands the schema over with the document's components attached; an empty schema (any
+        # JSON at all) is one with nothing else in it.
+        constraining = {key for key in self._schema or {} if key != "components"}
+        if not constraining or self._schema.get("format") == "binary":
             return send
         return super().wrap_send(send)  # type: ignore[misc]
 
