@@ -40,6 +40,3 @@ class QueryFields:
     def listing(self) -> str:
         """The fields, for an error message that tells the client what it could have used."""
         return ", ".join([*sorted(self._paths), *(f"{prefix}.<key>" for prefix in self.maps)])
-
-    def with_names(self, *names: str) -> QueryFields:
-        return QueryFields(self.noun, (*self.names, *names), self.aliases, self.maps)
