@@ -7,6 +7,7 @@ that editors and users can also read. A file may hold several scenarios as YAML 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import cache
@@ -18,6 +19,7 @@ import isodate
 import yaml
 from jsonschema import Draft202012Validator
 
+from viya_mock.core.domain.timestamps import MAX_DURATION_MS, MAX_DURATION_TEXT
 from viya_mock.jobexecution.domain.states import ENDED, JobState
 from viya_mock.jobexecution.domain.timeline import Step
 from viya_mock.scenarios.model import Fault, Match, Scenario, Script
@@ -42,12 +44,24 @@ def schema() -> dict[str, Any]:
 
 
 def duration_ms(value: float | str) -> int:
-    """Seconds as a number, or an ISO 8601 duration (PT1M30S), as milliseconds."""
-    if isinstance(value, int | float):
-        return round(value * 1000)
-    parsed = isodate.parse_duration(value)
-    delta = parsed if isinstance(parsed, timedelta) else parsed.totimedelta(start=_ANCHOR)
-    return delta // timedelta(milliseconds=1)
+    """Seconds as a number, or an ISO 8601 duration (PT1M30S), as milliseconds, at most MAX_DURATION_MS.
+
+    Raises ValueError (isodate's ISO8601Error is one) for anything else, a duration too long included.
+    """
+    too_long = f"the duration {str(value)[:40]!r} is out of range: it must be at most {MAX_DURATION_TEXT}"
+    try:
+        if isinstance(value, int | float):
+            if not math.isfinite(value) or abs(value) * 1000 > MAX_DURATION_MS:
+                raise ValueError(too_long)
+            return round(value * 1000)
+        parsed = isodate.parse_duration(value)
+        delta = parsed if isinstance(parsed, timedelta) else parsed.totimedelta(start=_ANCHOR)
+    except (OverflowError, ArithmeticError) as error:  # components too large for a timedelta or a date
+        raise ValueError(too_long) from error
+    milliseconds = delta // timedelta(milliseconds=1)
+    if abs(milliseconds) > MAX_DURATION_MS:
+        raise ValueError(too_long)
+    return milliseconds
 
 
 def _line_of(node: yaml.Node, path: Iterable[Any]) -> int:
@@ -123,6 +137,8 @@ def _scenario(document: Mapping[str, Any], source: str) -> Scenario:
     definition = match.get("jobDefinition") or {}
     timeline = document.get("timeline")
     script = None
+    if "expiresAfter" in document and duration_ms(document["expiresAfter"]) < 0:
+        raise ValueError(f"expiresAfter: {document['expiresAfter']!r} must be a positive duration")
     if timeline is not None or "heartbeatInterval" in document or "expiresAfter" in document:
         script = Script(
             steps=tuple(_step(step) for step in timeline or ()),
