@@ -89,3 +89,53 @@ class TestDurations:
         assert "100 years" in message
         message = refused(load(client, "name: keep\nexpiresAfter: soon\n"), time.monotonic())
         assert "expiresafter" in message or "duration" in message
+
+
+def billion_laughs(levels: int = 9) -> str:
+    """About 500 bytes of YAML that expand to 9**levels strings (387 million for 9 levels)."""
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{n}: &a{n} [{','.join([f'*a{n - 1}'] * 9)}]" for n in range(1, levels)]
+    return "name: laughs\ndescription: x\nmatch:\n  arguments:\n" + "".join(f"    {line}\n" for line in lines)
+
+
+class TestScenarioYaml:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "name: !!python/object/apply:os.system ['true']\n",
+            "name: !!python/object:os.system x\n",
+            "name: !custom x\n",
+            "name: x\ndescription: !!python/name:os.system ''\n",
+        ],
+    )
+    def test_unknown_and_python_tags_are_400s(self, client: TestClient, text: str) -> None:
+        message = refused(load(client, text), time.monotonic())
+        assert "not valid yaml" in message and "tag" in message
+        assert client.get("/__admin/scenarios").json()["items"] == []
+
+    def test_a_billion_laughs_is_refused_without_expanding_it(self, client: TestClient) -> None:
+        text = billion_laughs()
+        assert len(text) < 700
+        started = time.monotonic()
+        message = refused(load(client, text), started)
+        assert "expands to more than 100000 nodes" in message
+        assert client.get("/__admin/scenarios").json()["items"] == []
+
+    def test_a_small_use_of_aliases_is_still_fine(self, client: TestClient) -> None:
+        text = "name: shared\nmatch:\n  arguments: &args {a: '1'}\n  headers: *args\n"
+        assert load(client, text).status_code == 201
+
+    def test_an_alias_inside_its_own_anchor_is_a_400(self, client: TestClient) -> None:
+        message = refused(load(client, "name: loop\nmatch: &m\n  arguments: *m\n"), time.monotonic())
+        assert "refers to a node that contains it" in message
+
+    @pytest.mark.parametrize("depth", [65, 10_000, 100_000])
+    def test_deeply_nested_yaml_is_a_400(self, client: TestClient, depth: int) -> None:
+        started = time.monotonic()
+        message = refused(load(client, "name: deep\ndescription: " + "[" * depth + "]" * depth + "\n"), started)
+        assert "nests deeper than 64 levels" in message
+
+    def test_nesting_through_aliases_counts_too(self, client: TestClient) -> None:
+        inner = "[" * 40 + "]" * 40
+        text = f"name: deep\ndescription: x\nmatch:\n  arguments:\n    a: &a {inner}\n    b: {'[' * 30}*a{']' * 30}\n"
+        assert "nests deeper than 64 levels" in refused(load(client, text), time.monotonic())
