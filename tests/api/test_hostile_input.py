@@ -5,6 +5,7 @@ Each case was a 500 (or worse, a store that answered 500 on every later read) be
 
 from __future__ import annotations
 
+import json
 import time
 
 import httpx
@@ -139,3 +140,73 @@ class TestScenarioYaml:
         inner = "[" * 40 + "]" * 40
         text = f"name: deep\ndescription: x\nmatch:\n  arguments:\n    a: &a {inner}\n    b: {'[' * 30}*a{']' * 30}\n"
         assert "nests deeper than 64 levels" in refused(load(client, text), time.monotonic())
+
+
+def nested(depth: int, leaf: str = '"x"') -> str:
+    """A JSON object nested `depth` levels deep: {"a":{"a":…"x"…}}."""
+    return '{"a":' * depth + leaf + "}" * depth
+
+
+JSON = {"Content-Type": "application/json"}
+
+
+class TestDeepJson:
+    @pytest.mark.parametrize(
+        ("method", "path"),
+        [
+            ("POST", "/jobExecution/jobs"),
+            ("POST", "/jobExecution/jobRequests"),
+            ("POST", "/jobDefinitions/definitions"),
+            ("POST", "/__admin/scenarios"),
+            ("PUT", "/__admin/store"),
+            ("PUT", "/__admin/clock"),
+        ],
+    )
+    @pytest.mark.parametrize("depth", [65, 1_000, 100_000])
+    def test_a_deeply_nested_body_is_a_400(self, client: TestClient, method: str, path: str, depth: int) -> None:
+        started = time.monotonic()
+        response = client.request(method, path, content=nested(depth), headers=JSON)
+        assert "deeper than 64 levels" in refused(response, started)
+
+    def test_deep_arrays_inside_a_submit_are_a_400(self, client: TestClient) -> None:
+        body = json.dumps({"jobDefinitionUri": PROC_PRINT_URI, "arguments": {"x": "@"}})
+        body = body.replace('"@"', "[" * 5000 + "]" * 5000)
+        started = time.monotonic()
+        response = client.post("/jobExecution/jobs", content=body, headers=JSON)
+        assert "deeper than 64 levels" in refused(response, started)
+
+    def test_a_deep_body_without_a_content_type_is_a_400_too(self, client: TestClient) -> None:
+        started = time.monotonic()
+        response = client.post("/jobExecution/jobs", content=nested(2_000))
+        assert "deeper than 64 levels" in refused(response, started)
+
+    def test_sixty_four_levels_are_only_checked_against_the_schema(self, client: TestClient) -> None:
+        body = f'{{"jobDefinitionUri": "{PROC_PRINT_URI}", "arguments": {nested(63)}}}'
+        response = client.post("/jobExecution/jobs", content=body, headers=JSON)
+        assert "deeper than" not in refused(response, time.monotonic())
+
+
+class TestMissingContentType:
+    def test_a_submit_without_a_content_type_is_read_as_json(self, client: TestClient) -> None:
+        body = b'{"jobDefinitionUri": "%s", "arguments": {"AGE": "12"}}' % PROC_PRINT_URI.encode()
+        response = client.post("/jobExecution/jobs", content=body)
+        assert response.status_code == 201, response.text
+        job = client.get(response.headers["Location"]).json()
+        assert job["jobRequest"]["arguments"]["AGE"] == "12"
+
+    def test_an_invalid_submit_without_a_content_type_is_a_400(self, client: TestClient) -> None:
+        assert_sas_error(client.post("/jobExecution/jobs", content=b'{"jobDefinitionUri": 5}'), 400)
+        assert_sas_error(client.post("/jobExecution/jobs", content=b"not json"), 400)
+
+    def test_a_job_request_without_a_content_type_is_read_as_json(self, client: TestClient) -> None:
+        body = b'{"name": "bare", "jobDefinitionUri": "%s"}' % PROC_PRINT_URI.encode()
+        response = client.post("/jobExecution/jobRequests", content=body)
+        assert response.status_code == 201, response.text
+        assert response.json()["name"] == "bare"
+
+    def test_a_raw_file_upload_without_a_content_type_keeps_its_bytes(self, client: TestClient) -> None:
+        response = client.post("/files/files", content=b'{"not": "parsed"}')
+        assert response.status_code == 201, response.text
+        content = client.get(f"/files/files/{response.json()['id']}/content")
+        assert content.content == b'{"not": "parsed"}'
+        assert response.json()["contentType"] != "application/json"
