@@ -5,8 +5,11 @@ Each case was a 500 (or worse, a store that answered 500 on every later read) be
 
 from __future__ import annotations
 
+import copy
 import json
 import time
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
@@ -210,3 +213,72 @@ class TestMissingContentType:
         content = client.get(f"/files/files/{response.json()['id']}/content")
         assert content.content == b'{"not": "parsed"}'
         assert response.json()["contentType"] != "application/json"
+
+
+def _job(export: dict[str, Any]) -> dict[str, Any]:
+    job: dict[str, Any] = export["jobs"][0]
+    return job
+
+
+CORRUPTIONS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "no state": lambda e: _job(e)["base"].pop("state"),
+    "unknown state": lambda e: _job(e)["base"].update(state="sleeping"),
+    "created 10**30": lambda e: _job(e).update(created=10**30),
+    "created after 9999": lambda e: _job(e).update(created=10**15),
+    "jobRequest not an object": lambda e: _job(e)["base"].update(jobRequest="run it"),
+    "results not an object": lambda e: _job(e)["base"].update(results=[1]),
+    "base id differs": lambda e: _job(e)["base"].update(id="someone-else"),
+    "event with an unknown state": lambda e: _job(e)["events"].append({"at": 1, "changes": {"state": "x"}}),
+    "event with bad results": lambda e: _job(e)["events"].append({"at": 1, "changes": {"results": 5}}),
+    "event at 10**30": lambda e: _job(e)["events"].append({"at": 10**30, "changes": {}}),
+    "event heartbeat not a number": lambda e: _job(e)["events"].append(
+        {"at": 1, "changes": {"heartbeatTimeStamp": "soon"}}
+    ),
+    "expiresAfter 10**20": lambda e: _job(e).update(expiresAfter=10**20),
+    "expiration past 9999": lambda e: _job(e).update(
+        base={**_job(e)["base"], "state": "running", "heartbeatInterval": 0},
+        events=[{"at": 253_402_300_000_000, "changes": {"state": "completed"}}],
+        expiresAfter=3_155_760_000_000,
+    ),
+    "log line not an object": lambda e: _job(e).update(log=[[1, "line"]]),
+    "duplicate job": lambda e: e["jobs"].append(_job(e)),
+    "job request with a huge expiresAfter": lambda e: e["jobRequests"][0]["doc"].update(expiresAfter="P1000000000D"),
+    "job request name not a string": lambda e: e["jobRequests"][0]["doc"].update(name=5),
+    "job definition parameters not a list": lambda e: e["jobDefinitions"][0]["doc"].update(parameters="none"),
+    "resource modified 10**30": lambda e: e["jobDefinitions"][0].update(modified=10**30),
+}
+
+
+class TestStoreImport:
+    @pytest.mark.parametrize("corruption", list(CORRUPTIONS))
+    def test_an_invalid_item_is_a_400_naming_it_and_nothing_is_imported(
+        self, client: TestClient, corruption: str
+    ) -> None:
+        client.post("/jobExecution/jobs", json={"jobDefinitionUri": PROC_PRINT_URI})
+        before = client.get("/__admin/store").json()
+        export = copy.deepcopy(before)
+        export["jobs"].append(export["jobs"].pop(0))  # a valid job first, so "nothing is imported" means something
+        CORRUPTIONS[corruption](export)
+        started = time.monotonic()
+        body = assert_sas_error(client.put("/__admin/store", json=export), 400)
+        assert time.monotonic() - started < QUICK
+        text = " ".join([body["message"], *body["details"]])
+        part = "jobs" if "job" in corruption and "request" not in corruption and "definition" not in corruption else ""
+        assert part in text and ("[" in text or "." in text), text
+        assert client.get("/__admin/store").json() == before
+        listed = client.get("/jobExecution/jobs")
+        assert listed.status_code == 200 and listed.json()["count"] == len(before["jobs"])
+
+    def test_errors_name_the_item(self, client: TestClient) -> None:
+        export = client.get("/__admin/store").json()
+        export["jobs"][2]["base"]["state"] = "sleeping"
+        body = assert_sas_error(client.put("/__admin/store", json=export), 400)
+        assert f"jobs[2] (id {export['jobs'][2]['id']})" in body["message"]
+        assert "sleeping" in body["message"]
+
+    def test_a_valid_export_still_imports(self, client: TestClient) -> None:
+        client.post("/jobExecution/jobs", json={"jobDefinitionUri": PROC_PRINT_URI})
+        saved = client.get("/__admin/store").json()
+        assert client.post("/__admin/reset").status_code == 204
+        assert client.put("/__admin/store", json=saved).status_code == 204
+        assert client.get("/__admin/store").json() == saved

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from viya_mock.admin.services.snapshots import export_store, import_store
+from viya_mock.admin.services.snapshots import SchemaCheck, export_store, import_store
 from viya_mock.clock import Clock, VirtualClock
 from viya_mock.core.domain.errors import BadRequest, Conflict, NotFound
 from viya_mock.core.domain.timestamps import MAX_DURATION_TEXT, MAX_INSTANT_MS, MIN_INSTANT_MS, format_ms, parse_iso
@@ -19,9 +19,16 @@ from viya_mock.scenarios.model import Scenario
 
 class AdminService:
     def __init__(
-        self, store: Store, clock: Clock, scenarios: ScenarioBook, journal: Journal, reset: Callable[[], None]
+        self,
+        store: Store,
+        clock: Clock,
+        scenarios: ScenarioBook,
+        journal: Journal,
+        reset: Callable[[], None],
+        schema_checks: Mapping[str, SchemaCheck] | None = None,
     ) -> None:
         self.store = store
+        self.schema_checks = dict(schema_checks or {})
         self.clock = clock
         self.book = scenarios
         self.journal = journal
@@ -89,7 +96,7 @@ class AdminService:
         return export_store(self.store)
 
     def import_(self, data: Mapping[str, Any]) -> None:
-        import_store(self.store, data)
+        import_store(self.store, data, self.clock.now(), self.schema_checks)
         self.clock.changes.notify()
 
     def _virtual(self) -> VirtualClock:
