@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import deque
 from pathlib import Path
 
+from viya_mock import documents
 from viya_mock.admin.services.admin import AdminService
 from viya_mock.clock import Clock, SystemClock, VirtualClock
 from viya_mock.core.store.memory import Store
@@ -89,7 +90,13 @@ class Container:
         self.identities = IdentityService(store, self.current_user)
         # Exceptions the mock raised while answering (its own bugs), newest last, for the pytest plugin to raise.
         self.failures: deque[BaseException] = deque(maxlen=FAILURES_KEPT)
-        self.admin = AdminService(store, clock, self.scenarios, self.journal, self.reset)
+        # A store import is checked against the APIs' own schemas before anything is replaced.
+        schema_checks = {
+            "jobDefinition": documents.schema_check("job-definitions.yaml", "JobDefinition"),
+            "jobRequest": documents.schema_check("job-execution.yaml", "JobRequest"),
+            "job": documents.schema_check("job-execution.yaml", "Job"),
+        }
+        self.admin = AdminService(store, clock, self.scenarios, self.journal, self.reset, schema_checks)
         self.reset()
 
     def accounts_file(self) -> Path:

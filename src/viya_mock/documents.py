@@ -11,11 +11,15 @@ whatever it references in turn, is copied into the referring document's own comp
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from connexion.json_schema import Draft4ResponseValidator
+from jsonschema import Draft4Validator
+from jsonschema.exceptions import best_match
 
 from viya_mock.resources import openapi_dir
 
@@ -111,3 +115,25 @@ def paths(name: str) -> list[tuple[str, list[str]]]:
     root = spec["servers"][0]["url"].rstrip("/")
     methods = {"get", "put", "post", "delete", "head", "patch", "options"}
     return [(root + template, [m for m in item if m in methods]) for template, item in spec["paths"].items()]
+
+
+def schema_check(name: str, schema: str) -> Callable[[Any], str | None]:
+    """A check of a value against a schema of a document's components, as response validation checks a body
+    (OpenAPI's `nullable` understood): None when it conforms, else what is wrong and where."""
+
+    @cache
+    def validator() -> Any:  # built at the first check, so that start-up does not pay for it
+        components = _bundled(name)["components"]
+        return Draft4ResponseValidator(
+            {"$ref": f"#/components/schemas/{schema}", "components": components},
+            format_checker=Draft4Validator.FORMAT_CHECKER,
+        )
+
+    def check(value: Any) -> str | None:
+        error = best_match(validator().iter_errors(value))
+        if error is None:
+            return None
+        where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path)
+        return f"{schema}{where}: {error.message}"
+
+    return check

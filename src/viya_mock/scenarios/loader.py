@@ -7,6 +7,7 @@ that editors and users can also read. A file may hold several scenarios as YAML 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import cache
@@ -18,6 +19,8 @@ import isodate
 import yaml
 from jsonschema import Draft202012Validator
 
+from viya_mock.core.domain.limits import MAX_DEPTH, MAX_YAML_NODES
+from viya_mock.core.domain.timestamps import MAX_DURATION_MS, MAX_DURATION_TEXT
 from viya_mock.jobexecution.domain.states import ENDED, JobState
 from viya_mock.jobexecution.domain.timeline import Step
 from viya_mock.scenarios.model import Fault, Match, Scenario, Script
@@ -42,12 +45,24 @@ def schema() -> dict[str, Any]:
 
 
 def duration_ms(value: float | str) -> int:
-    """Seconds as a number, or an ISO 8601 duration (PT1M30S), as milliseconds."""
-    if isinstance(value, int | float):
-        return round(value * 1000)
-    parsed = isodate.parse_duration(value)
-    delta = parsed if isinstance(parsed, timedelta) else parsed.totimedelta(start=_ANCHOR)
-    return delta // timedelta(milliseconds=1)
+    """Seconds as a number, or an ISO 8601 duration (PT1M30S), as milliseconds, at most MAX_DURATION_MS.
+
+    Raises ValueError (isodate's ISO8601Error is one) for anything else, a duration too long included.
+    """
+    too_long = f"the duration {str(value)[:40]!r} is out of range: it must be at most {MAX_DURATION_TEXT}"
+    try:
+        if isinstance(value, int | float):
+            if not math.isfinite(value) or abs(value) * 1000 > MAX_DURATION_MS:
+                raise ValueError(too_long)
+            return round(value * 1000)
+        parsed = isodate.parse_duration(value)
+        delta = parsed if isinstance(parsed, timedelta) else parsed.totimedelta(start=_ANCHOR)
+    except (OverflowError, ArithmeticError) as error:  # components too large for a timedelta or a date
+        raise ValueError(too_long) from error
+    milliseconds = delta // timedelta(milliseconds=1)
+    if abs(milliseconds) > MAX_DURATION_MS:
+        raise ValueError(too_long)
+    return milliseconds
 
 
 def _line_of(node: yaml.Node, path: Iterable[Any]) -> int:
@@ -123,6 +138,8 @@ def _scenario(document: Mapping[str, Any], source: str) -> Scenario:
     definition = match.get("jobDefinition") or {}
     timeline = document.get("timeline")
     script = None
+    if "expiresAfter" in document and duration_ms(document["expiresAfter"]) < 0:
+        raise ValueError(f"expiresAfter: {document['expiresAfter']!r} must be a positive duration")
     if timeline is not None or "heartbeatInterval" in document or "expiresAfter" in document:
         script = Script(
             steps=tuple(_step(step) for step in timeline or ()),
@@ -149,17 +166,70 @@ def _scenario(document: Mapping[str, Any], source: str) -> Scenario:
     )
 
 
+def _check_shape(text: str, source: str) -> None:
+    """Refuse, from the parser's events alone, YAML that nests deeper than MAX_DEPTH or that expands (aliases
+    counted at their full size, so a "billion laughs" is caught without expanding it) to more than
+    MAX_YAML_NODES nodes, or that holds an alias to a node containing it. PyYAML's parser keeps its own stack
+    where its composer and constructor recurse, and this walk stops at the first node past a limit."""
+    anchors: dict[str, tuple[int, int]] = {}  # anchor → (nodes it expands to, levels it nests)
+    opened: list[tuple[str | None, int, int]] = []  # open collections: (anchor, node count at start, deepest)
+    total = 0
+
+    def refuse(event: yaml.Event, problem: str) -> ScenarioError:
+        line = event.start_mark.line + 1 if event.start_mark is not None else 1
+        return ScenarioError(f"{source}:{line}: {problem}")
+
+    def place(event: yaml.Event, nodes: int, levels: int) -> None:
+        nonlocal total
+        total += nodes
+        if total > MAX_YAML_NODES:
+            raise refuse(event, f"the YAML expands to more than {MAX_YAML_NODES} nodes (aliases counted in full)")
+        if len(opened) + levels > MAX_DEPTH:
+            raise refuse(event, f"the YAML nests deeper than {MAX_DEPTH} levels")
+        if opened:
+            anchor, start, deepest = opened[-1]
+            opened[-1] = (anchor, start, max(deepest, levels))
+
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.ScalarEvent):
+            place(event, 1, 1)
+            if event.anchor:
+                anchors[event.anchor] = (1, 1)
+        elif isinstance(event, yaml.AliasEvent):
+            if any(anchor == event.anchor for anchor, _, _ in opened):
+                raise refuse(event, f"the alias *{event.anchor} refers to a node that contains it")
+            place(event, *anchors.get(event.anchor or "", (1, 1)))  # an unknown anchor is the composer's error
+        elif isinstance(event, yaml.CollectionStartEvent):
+            place(event, 1, 1)
+            opened.append((event.anchor, total - 1, 0))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            anchor, start, deepest = opened.pop()
+            if anchor:
+                anchors[anchor] = (total - start, deepest + 1)
+            if opened:
+                outer, outer_start, outer_deepest = opened[-1]
+                opened[-1] = (outer, outer_start, max(outer_deepest, deepest + 1))
+
+
+def _yaml_error(error: yaml.YAMLError, source: str) -> ScenarioError:
+    mark = getattr(error, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else 1
+    return ScenarioError(f"{source}:{line}: not valid YAML: {getattr(error, 'problem', None) or error}")
+
+
 def load_text(text: str, source: str = "<text>") -> list[Scenario]:
     """Every scenario in a YAML text; raises ScenarioError for the first problem found."""
     try:
-        nodes = list(yaml.compose_all(text))
+        _check_shape(text, source)
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise ScenarioError(f"{source}:{line}: not valid YAML: {getattr(error, 'problem', error)}") from error
+        raise _yaml_error(error, source) from error
     scenarios = []
     for node in nodes:
-        document = yaml.safe_load(yaml.serialize(node))
+        try:  # only plain YAML: a tag such as !!python/object is refused here
+            document = yaml.safe_load(yaml.serialize(node))
+        except yaml.YAMLError as error:
+            raise _yaml_error(error, source) from error
         errors = sorted(_validator().iter_errors(document), key=lambda e: list(e.absolute_path))
         if errors:
             first = errors[0]

@@ -6,10 +6,10 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from viya_mock.admin.services.snapshots import export_store, import_store
+from viya_mock.admin.services.snapshots import SchemaCheck, export_store, import_store
 from viya_mock.clock import Clock, VirtualClock
 from viya_mock.core.domain.errors import BadRequest, Conflict, NotFound
-from viya_mock.core.domain.timestamps import format_ms, parse_iso
+from viya_mock.core.domain.timestamps import MAX_DURATION_TEXT, MAX_INSTANT_MS, MIN_INSTANT_MS, format_ms, parse_iso
 from viya_mock.core.store.memory import Store
 from viya_mock.journal import Entry, Journal
 from viya_mock.scenarios.engine import ScenarioBook
@@ -19,9 +19,16 @@ from viya_mock.scenarios.model import Scenario
 
 class AdminService:
     def __init__(
-        self, store: Store, clock: Clock, scenarios: ScenarioBook, journal: Journal, reset: Callable[[], None]
+        self,
+        store: Store,
+        clock: Clock,
+        scenarios: ScenarioBook,
+        journal: Journal,
+        reset: Callable[[], None],
+        schema_checks: Mapping[str, SchemaCheck] | None = None,
     ) -> None:
         self.store = store
+        self.schema_checks = dict(schema_checks or {})
         self.clock = clock
         self.book = scenarios
         self.journal = journal
@@ -63,15 +70,23 @@ class AdminService:
         instant = parse_iso(text)
         if instant is None:
             raise BadRequest(f"'{text}' is not an ISO 8601 instant.")
+        if not MIN_INSTANT_MS <= instant <= MAX_INSTANT_MS:
+            raise BadRequest(f"'{text}' is outside the years 1 to 9999 a SAS timestamp can show.")
         self._virtual().set(instant)
         return self.clock_state()
 
     def advance_clock(self, by: str) -> dict[str, Any]:
+        shown = by if len(by) <= 40 else f"{by[:40]}…"
         try:
             amount = duration_ms(float(by)) if by.replace(".", "", 1).isdigit() else duration_ms(by)
         except ValueError as error:
-            raise BadRequest(f"'{by}' is not a duration such as PT1H, or a number of seconds.") from error
-        self._virtual().advance(amount)
+            if "out of range" in str(error):
+                raise BadRequest(f"'{shown}' is out of range: advance by at most {MAX_DURATION_TEXT}.") from error
+            raise BadRequest(f"'{shown}' is not a duration such as PT1H, or a number of seconds.") from error
+        clock = self._virtual()
+        if clock.now() + amount > MAX_INSTANT_MS:
+            raise BadRequest(f"Advancing by '{shown}' would move the clock past {format_ms(MAX_INSTANT_MS)}.")
+        clock.advance(amount)
         return self.clock_state()
 
     def requests(self, method: str | None, path: str | None, status: int | None) -> list[Entry]:
@@ -81,7 +96,7 @@ class AdminService:
         return export_store(self.store)
 
     def import_(self, data: Mapping[str, Any]) -> None:
-        import_store(self.store, data)
+        import_store(self.store, data, self.clock.now(), self.schema_checks)
         self.clock.changes.notify()
 
     def _virtual(self) -> VirtualClock:

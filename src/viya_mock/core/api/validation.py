@@ -1,4 +1,4 @@
-"""Connexion's parameter validation, with each parameter's schema validator built once.
+"""Connexion's validation: each parameter's schema validator built once, JSON bodies bounded in depth.
 
 Connexion 3.3 deep-copies a parameter's definition and builds a new jsonschema validator for every value
 of every request; on a GET of a job that was about a third of the request's time. The checks, the
@@ -8,17 +8,24 @@ hoisted to the first use.
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from connexion.datastructures import MediaTypeDict
 from connexion.utils import is_null, is_nullable
 from connexion.validators import (
     VALIDATOR_MAP,
+    JSONRequestBodyValidator,
     JSONResponseBodyValidator,
     ParameterValidator,
     TextResponseBodyValidator,
 )
 from jsonschema import Draft4Validator, ValidationError
+from starlette.datastructures import Headers
+from starlette.types import Receive, Scope
+
+from viya_mock.core.domain.errors import BadRequest
+from viya_mock.core.domain.limits import MAX_DEPTH, deeper_than
 
 _FORMATS = Draft4Validator.FORMAT_CHECKER
 
@@ -49,7 +56,41 @@ class CachingParameterValidator(ParameterValidator):  # type: ignore[misc]
         return None
 
 
-VALIDATORS: dict[str, Any] = {**VALIDATOR_MAP, "parameter": CachingParameterValidator}
+def _too_deep() -> BadRequest:
+    return BadRequest(f"The request body nests arrays and objects deeper than {MAX_DEPTH} levels.")
+
+
+class JSONBodies(JSONRequestBodyValidator):  # type: ignore[misc]
+    """Connexion's JSON body validation, bounded, and applied to bodies sent without a Content-Type.
+
+    A body nested thousands of levels deep would exhaust the stack in the JSON parser, in schema validation
+    or in the mock; it is refused after parsing (the C parser stops at Python's recursion limit) and before
+    validation. A request without a Content-Type reaches this validator when the operation's first media
+    type is JSON (Connexion's own guess); the request then goes on labelled `application/json`, so that the
+    handler reads the JSON body that was validated instead of bare bytes.
+    """
+
+    async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
+        if "content-type" not in Headers(scope=scope):
+            scope = {**scope, "headers": [*scope["headers"], (b"content-type", b"application/json")]}
+        result: tuple[Receive, Scope] = await super().wrap_receive(receive, scope=scope)
+        return result
+
+    async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
+        try:
+            body = await super()._parse(stream, scope)
+        except RecursionError as error:
+            raise _too_deep() from error
+        if deeper_than(body, MAX_DEPTH):
+            raise _too_deep()
+        return body
+
+
+VALIDATORS: dict[str, Any] = {
+    **VALIDATOR_MAP,
+    "parameter": CachingParameterValidator,
+    "body": MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": JSONBodies}),
+}
 
 
 class _ContentAwareResponses:

@@ -9,6 +9,14 @@ from email.utils import format_datetime, parsedate_to_datetime
 _SAS_TIMESTAMP = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.(\d{3})Z$")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
+# The longest duration the mock accepts anywhere (expiresAfter, scenario steps and latencies, clock advances):
+# 100 years of 365.25 days. Longer ones are refused with a 400 rather than overflowing date arithmetic.
+MAX_DURATION_MS = 36_525 * 86_400_000
+MAX_DURATION_TEXT = "100 years"
+# The last instant a SAS timestamp can show (9999-12-31T23:59:59.999Z), and the first (0001-01-01T00:00:00.000Z).
+MAX_INSTANT_MS = 253_402_300_799_999
+MIN_INSTANT_MS = -62_135_596_800_000
+
 
 def format_ms(ms: int) -> str:
     """The exact SAS form, always with three-digit milliseconds, so the text sorts chronologically."""

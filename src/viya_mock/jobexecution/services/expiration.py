@@ -7,12 +7,22 @@ from datetime import UTC, datetime, timedelta
 import isodate
 
 from viya_mock.core.domain.errors import InvalidJobRequest
+from viya_mock.core.domain.timestamps import MAX_DURATION_MS, MAX_DURATION_TEXT
+
+
+def _out_of_range(text: str) -> InvalidJobRequest:
+    return InvalidJobRequest(
+        f"The expiresAfter value '{text}' is out of range: it must be at most {MAX_DURATION_TEXT}.",
+        details=[f"expiresAfter: {text}"],
+    )
 
 
 def expires_after_ms(text: str, at: int) -> int:
     """Milliseconds the duration spans from instant `at` (months and years vary, so the start matters)."""
     try:
         duration = isodate.parse_duration(text)
+    except OverflowError as error:  # a component too large for a timedelta
+        raise _out_of_range(text) from error
     except (isodate.ISO8601Error, ValueError, TypeError) as error:
         raise InvalidJobRequest(
             f"The expiresAfter value '{text}' is not a W3C XML duration such as PT1H or P1D.",
@@ -22,7 +32,10 @@ def expires_after_ms(text: str, at: int) -> int:
     try:
         delta = (start + duration) - start
     except (OverflowError, ValueError) as error:
-        raise InvalidJobRequest(f"The expiresAfter value '{text}' is out of range.") from error
+        raise _out_of_range(text) from error
     if not isinstance(delta, timedelta) or delta < timedelta(0):
         raise InvalidJobRequest(f"The expiresAfter value '{text}' must be a positive duration.")
-    return delta // timedelta(milliseconds=1)
+    milliseconds = delta // timedelta(milliseconds=1)
+    if milliseconds > MAX_DURATION_MS:
+        raise _out_of_range(text)
+    return milliseconds
