@@ -20,14 +20,13 @@ def jobs_page(
     jobs: JobService, *, start: int, limit: int, filter_text: str | None, sort_by: str | None, by_post: bool
 ) -> Response:
     page = jobs.query(start=start, limit=limit, filter_text=filter_text, sort_text=sort_by)
-    up = render.link("GET", "up", "/jobExecution/", render.API)
     body = representation.jobs_collection(
         page,
         uri=JOBS,
         sort_by=sort_by,
         filter_text=filter_text,
         by_post=by_post,
-        up=up,
+        up=representation.UP_TO_ROOT,
         extra=representation.all_jobs_links(),
     )
     return render.collection_response(body, accept())

@@ -8,6 +8,7 @@ from typing import Any
 from starlette.responses import Response
 
 from viya_mock.core.api.render import (
+    API,
     COLLECTION,
     JSON,
     SELECTION,
@@ -34,6 +35,7 @@ TRANSFER = "application/vnd.sas.transfer.object"
 JOBS = "/jobExecution/jobs"
 JOB_REQUESTS = "/jobExecution/jobRequests"
 
+UP_TO_ROOT = link("GET", "up", "/jobExecution/", API)
 ROOT_LINKS = [
     link("GET", "jobs", JOBS, COLLECTION, item_type=JOB, response_item_type=JOB),
     link("POST", "create", JOBS, JOB_REQUEST, response_type=JOB),
