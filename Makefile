@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest fuzz clean
+.PHONY: run test lint typecheck pytest fuzz soak clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,3 +47,8 @@ fuzz: $(STAMP)
 			--max-examples $(FUZZ_EXAMPLES) --workers 2 --seed 1 || status=1; \
 	done; \
 	exit $$status
+
+# Ten minutes of mixed traffic against a real server pinned to its own core; memory and latency each second.
+SOAK_SECONDS ?= 600
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py --seconds $(SOAK_SECONDS)
