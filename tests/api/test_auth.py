@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.testclient import TestClient
 
 from tests.conftest import PROC_PRINT_URI, START_MS
-from tests.support import assert_sas_error
+from tests.support import ADMIN_HEADERS, assert_sas_error
 from viya_mock.app import create_app
 from viya_mock.clock import VirtualClock
 from viya_mock.settings import Settings
@@ -33,7 +33,7 @@ def app_with(auth: str) -> Any:
 
 def serve(app: Any) -> Iterator[TestClient]:
     app.container.reset()
-    with TestClient(app) as test_client:
+    with TestClient(app, headers=ADMIN_HEADERS) as test_client:
         yield test_client
 
 
