@@ -262,8 +262,9 @@ def _warn_off_loopback(settings: defaults.Settings, admin_token: str | None) -> 
     lines = [
         f"viya-mock: warning: listening on {settings.host}:{settings.port}, which other machines can reach. "
         "The mocked APIs are open to them; the admin API (/__admin) needs the admin token, sent as "
-        f"'Authorization: Bearer <admin-token>' or '{TOKEN_HEADER}: <admin-token>'.",
-        "viya-mock: admin token: given with --admin-token"
+        f"'Authorization: Bearer <admin-token>' or '{TOKEN_HEADER}: <admin-token>'. Clients that reach it by a "
+        "host name (not an IP address) need that name in --allowed-host.",
+        "viya-mock: the admin token is the one given with --admin-token"
         if settings.admin_token
         else f"viya-mock: admin token: {admin_token}",
     ]

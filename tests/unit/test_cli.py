@@ -104,3 +104,17 @@ def test_the_admin_guard_options(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (settings.allowed_hosts, settings.admin_token) == (("mock.ci", ".example.org"), "from-env")
     given = settings_from(["serve", "--allowed-host", "a", "b", "--admin-token", "cli"])
     assert (given.allowed_hosts, given.admin_token) == (("a", "b"), "cli")
+
+
+def test_off_loopback_the_start_up_warns_and_prints_a_generated_token_only(capsys: pytest.CaptureFixture[str]) -> None:
+    from viya_mock.cli import _warn_off_loopback
+    from viya_mock.settings import Settings
+
+    _warn_off_loopback(Settings(host="0.0.0.0", port=9000), "generated-token")
+    printed = capsys.readouterr().err
+    assert "warning: listening on 0.0.0.0:9000" in printed and "admin token: generated-token" in printed
+    _warn_off_loopback(Settings(host="0.0.0.0", admin_token="chosen"), "chosen")
+    printed = capsys.readouterr().err
+    assert "warning" in printed and "chosen" not in printed and "--admin-token" in printed
+    _warn_off_loopback(Settings(host="127.0.0.1", admin_token="chosen"), "chosen")
+    assert capsys.readouterr().err == ""
