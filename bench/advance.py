@@ -39,7 +39,7 @@ def main() -> None:
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        with httpx.Client(base_url=base, timeout=120) as client:
+        with httpx.Client(base_url=base, timeout=120, headers={"X-Viya-Mock-Admin": "1"}) as client:
             for _ in range(200):
                 try:
                     client.get("/__admin/health")

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from tests.support import ADMIN_HEADERS
 from viya_mock.app import create_app
 from viya_mock.clock import VirtualClock
 from viya_mock.container import Container
@@ -47,5 +48,6 @@ def clock(container: Container) -> VirtualClock:
 
 @pytest.fixture
 def client(app: Any, container: Container) -> Iterator[TestClient]:
-    with TestClient(app, raise_server_exceptions=True) as test_client:
+    # Every request carries the admin header, as a test harness's do; tests/api/test_admin_guard.py goes without.
+    with TestClient(app, raise_server_exceptions=True, headers=ADMIN_HEADERS) as test_client:
         yield test_client

@@ -7,6 +7,8 @@ from typing import Any
 import httpx
 
 ERROR_TYPE = "application/vnd.sas.error+json"
+# What a script driving the admin API sends so that its writes are not mistaken for a cross-site request.
+ADMIN_HEADERS = {"X-Viya-Mock-Admin": "1"}
 
 
 def assert_sas_error(response: httpx.Response, status: int, error_code: int | None = None) -> dict[str, Any]:

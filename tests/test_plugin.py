@@ -105,3 +105,27 @@ def test_a_token_for_another_user(viya_mock):
 """
     )
     pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_admin_calls_over_http_send_the_plugins_admin_headers(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+import pytest
+from viya_mock.settings import Settings
+
+@pytest.fixture(scope="session")
+def viya_mock_settings():
+    return Settings(virtual_start=0, seed=1, admin_token="team-secret")
+"""
+    )
+    pytester.makepyfile(
+        test_admin="""
+import httpx
+
+def test_reset_over_http(viya_mock):
+    assert viya_mock.admin_headers == {"X-Viya-Mock-Admin": "1", "X-Viya-Mock-Admin-Token": "team-secret"}
+    assert httpx.post(f"{viya_mock.url}/__admin/reset").status_code == 401
+    assert httpx.post(f"{viya_mock.url}/__admin/reset", headers=viya_mock.admin_headers).status_code == 204
+"""
+    )
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)

@@ -34,6 +34,7 @@ from viya_mock.jobexecution.api.root import RootHandlers
 from viya_mock.logon.api.handlers import LogonHandlers
 from viya_mock.logon.services.tokens import InvalidToken
 from viya_mock.middleware import ADMIN_PREFIX
+from viya_mock.middleware.admin_guard import AdminGuard, HostNames, is_loopback, new_admin_token
 from viya_mock.middleware.auth import AuthMiddleware
 from viya_mock.middleware.faults import FaultMiddleware
 from viya_mock.middleware.journal import JournalMiddleware
@@ -101,6 +102,17 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         allow_headers=["*"],
         expose_headers=["ETag", "Last-Modified", "Location", "WWW-Authenticate"],
     )
+    # Inside CORS, so an allowed frontend can read why it was refused; before everything else, so a request for
+    # another host name, a cross-site admin write or an admin call without the admin token reaches nothing.
+    admin_token = settings.admin_token or (None if is_loopback(settings.host) else new_admin_token())
+    app.add_middleware(
+        AdminGuard,
+        MiddlewarePosition.BEFORE_EXCEPTION,
+        hosts=HostNames(settings.host, settings.allowed_hosts),
+        origins=settings.cors_origins,
+        origin_pattern=None if settings.cors_origins else LOCALHOST_ORIGINS,
+        token=admin_token,
+    )
     app.add_middleware(
         JournalMiddleware,
         MiddlewarePosition.BEFORE_EXCEPTION,
@@ -137,6 +149,8 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     # Tests, the pytest plugin and the admin API reach the container and routing table through the app.
     app.container = container
     app.operations = table
+    # The token admin calls need (None: none), for `viya-mock serve` to print and the pytest plugin to send.
+    app.admin_token = admin_token
     return app
 
 

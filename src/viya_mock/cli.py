@@ -15,7 +15,9 @@ from viya_mock.core.domain.timestamps import parse_iso
 from viya_mock.resources import bundled_fixtures
 
 EPILOG = """Every option can also be set with the environment variable shown in its help; the option wins.
-The admin API is served under /__admin (reset, scenarios, clock, request journal, store export)."""
+The admin API is served under /__admin (reset, scenarios, clock, request journal, store export). Its POST,
+PUT and DELETE calls need the header 'X-Viya-Mock-Admin: 1' (or a JSON or YAML body); off loopback, also the
+admin token."""
 
 
 def _env(name: str) -> str | None:
@@ -176,6 +178,25 @@ def _parser() -> argparse.ArgumentParser:
         defaults.DEFAULT_MAX_FILE_SIZE,
         metavar="BYTES",
     )
+    _option(
+        serve,
+        "--allowed-host",
+        "VIYA_MOCK_ALLOWED_HOSTS",
+        "host names the server answers to besides localhost, IP addresses and --host ('.example.com' admits "
+        "its subdomains, '*' any name; comma-separated in the variable)",
+        str,
+        [],
+        _list(","),
+        nargs="+",
+        metavar="NAME",
+    )
+    _option(
+        serve,
+        "--admin-token",
+        "VIYA_MOCK_ADMIN_TOKEN",
+        "token the admin API requires (default: none on loopback, a new one printed at start-up otherwise)",
+        metavar="TOKEN",
+    )
     return parser
 
 
@@ -208,6 +229,8 @@ def settings_from(argv: Sequence[str] | None = None) -> defaults.Settings:
         auth=options.auth,
         token_lifetime=options.token_lifetime,
         signing_key=Path(options.signing_key) if options.signing_key else None,
+        allowed_hosts=tuple(options.allowed_host),
+        admin_token=options.admin_token,
     )
 
 
@@ -225,5 +248,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ScenarioError, ValueError, OSError) as error:
         print(f"viya-mock: {error}", file=sys.stderr)  # noqa: T201 - the command's own error output
         return 2
+    _warn_off_loopback(settings, app.admin_token)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
     return 0
+
+
+def _warn_off_loopback(settings: defaults.Settings, admin_token: str | None) -> None:
+    """Off loopback the admin API needs a token: say so, and print it unless the user chose it."""
+    from viya_mock.middleware.admin_guard import TOKEN_HEADER, is_loopback
+
+    if is_loopback(settings.host):
+        return
+    lines = [
+        f"viya-mock: warning: listening on {settings.host}:{settings.port}, which other machines can reach. "
+        "The mocked APIs are open to them; the admin API (/__admin) needs the admin token, sent as "
+        f"'Authorization: Bearer <admin-token>' or '{TOKEN_HEADER}: <admin-token>'. Clients that reach it by a "
+        "host name (not an IP address) need that name in --allowed-host.",
+        "viya-mock: the admin token is the one given with --admin-token"
+        if settings.admin_token
+        else f"viya-mock: admin token: {admin_token}",
+    ]
+    print("\n".join(lines), file=sys.stderr, flush=True)  # noqa: T201 - the command's own start-up output

@@ -24,6 +24,9 @@ DEFAULT_AUTH = "optional"
 DEFAULT_TOKEN_LIFETIME = 43_200
 # Seconds a refresh token lives (30 days).
 DEFAULT_REFRESH_LIFETIME = 2_592_000
+# Host names answered besides localhost, any IP address and `host`: Starlette's TestClient sends
+# `Host: testserver`, so an app built in process answers it; `viya-mock serve` starts with none.
+DEFAULT_ALLOWED_HOSTS = ("testserver",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,3 +61,8 @@ class Settings:
     refresh_lifetime: int = DEFAULT_REFRESH_LIFETIME
     # A PEM RSA private key to sign tokens with; None means a new key per start (made at the first token).
     signing_key: Path | None = None
+    # Host header names accepted besides localhost, any IP address and `host` (`.example.com` admits its
+    # subdomains, `*` any name); other names are refused with 421 (DNS rebinding).
+    allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS
+    # The token the admin API requires. None: no token on loopback, a new random one per start off loopback.
+    admin_token: str | None = None

@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.conftest import PROC_PRINT_URI, START
-from tests.support import assert_sas_error
+from tests.support import ADMIN_HEADERS, assert_sas_error
 from viya_mock.app import create_app
 from viya_mock.clock import VirtualClock
 from viya_mock.container import Container
@@ -39,7 +39,7 @@ class TestClock:
         assert_sas_error(client.put("/__admin/clock", json={"now": "yesterday"}), 400)
 
     def test_a_real_clock_cannot_be_moved(self) -> None:
-        with TestClient(create_app(Settings(fixtures=None))) as real:
+        with TestClient(create_app(Settings(fixtures=None)), headers=ADMIN_HEADERS) as real:
             assert real.get("/__admin/clock").json()["kind"] == "real"
             assert_sas_error(real.post("/__admin/clock/advance", params={"by": "PT1S"}), 409)
 
@@ -197,7 +197,7 @@ class TestLongPolling:
 
         async def scenario() -> tuple[str, int]:
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
                 poll = asyncio.create_task(
                     client.get(
                         f"/jobExecution/jobs/{job_id}/state", params={"_action": "wait", "wait": 60}, headers=headers

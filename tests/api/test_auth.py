@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.testclient import TestClient
 
 from tests.conftest import PROC_PRINT_URI, START_MS
-from tests.support import assert_sas_error
+from tests.support import ADMIN_HEADERS, assert_sas_error
 from viya_mock.app import create_app
 from viya_mock.clock import VirtualClock
 from viya_mock.settings import Settings
@@ -33,7 +33,7 @@ def app_with(auth: str) -> Any:
 
 def serve(app: Any) -> Iterator[TestClient]:
     app.container.reset()
-    with TestClient(app) as test_client:
+    with TestClient(app, headers=ADMIN_HEADERS) as test_client:
         yield test_client
 
 
@@ -273,5 +273,7 @@ def test_swagger_ui_documents_carry_the_bearer_scheme(client: TestClient, root: 
 
 
 def test_the_admin_api_takes_no_viya_tokens(required: TestClient) -> None:
-    assert "security" not in required.get("/__admin/openapi.json").json()
+    # Its own guard's schemes (the admin header and token), never SAS Logon's bearerAuth.
+    security = required.get("/__admin/openapi.json").json()["security"]
+    assert {} in security and all(set(item) <= {"adminHeader", "adminToken", "adminBearer"} for item in security)
     assert required.get("/__admin/requests", headers=bearer("junk")).status_code == 200

@@ -22,6 +22,7 @@ from sasctl.core import request_link
 from sasctl.services import files
 
 from tests.e2e.live import serving
+from tests.support import ADMIN_HEADERS
 
 pytestmark = pytest.mark.e2e
 
@@ -87,7 +88,7 @@ def mock_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 @pytest.fixture
 def admin(mock_url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=mock_url) as client:
+    with httpx.Client(base_url=mock_url, headers=ADMIN_HEADERS) as client:
         assert client.post("/__admin/reset").status_code == 204
         yield client
 

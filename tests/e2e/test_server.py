@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from tests.e2e.live import serving
+from tests.support import ADMIN_HEADERS
 
 pytestmark = pytest.mark.e2e
 
@@ -61,7 +62,7 @@ def test_a_dropped_connection_is_a_transport_error_then_the_service_recovers(bas
             httpx.post(f"{base_url}/jobExecution/jobs", json=body)
         assert httpx.post(f"{base_url}/jobExecution/jobs", json=body).status_code == 201
     finally:
-        httpx.delete(f"{base_url}/__admin/scenarios/gone")
+        httpx.delete(f"{base_url}/__admin/scenarios/gone", headers=ADMIN_HEADERS)
 
 
 def test_health_answers_for_readiness_checks(base_url: str) -> None:
@@ -69,7 +70,7 @@ def test_health_answers_for_readiness_checks(base_url: str) -> None:
 
 
 def test_a_ci_run_with_a_virtual_clock_and_the_shipped_scenarios(virtual_url: str) -> None:
-    with httpx.Client(base_url=virtual_url) as client:
+    with httpx.Client(base_url=virtual_url, headers=ADMIN_HEADERS) as client:
         assert client.post("/__admin/reset").status_code == 204
         assert len(client.get("/__admin/scenarios").json()["items"]) == 10
         job = client.post(

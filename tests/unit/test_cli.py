@@ -93,3 +93,28 @@ def test_a_signing_key_that_cannot_sign_stops_the_start(tmp_path: Path, capsys: 
     assert main(["serve", "--signing-key", str(bad)]) == 2
     assert "signing key" in capsys.readouterr().err
     assert main(["serve", "--signing-key", str(tmp_path / "missing.pem")]) == 2
+
+
+def test_the_admin_guard_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    served = settings_from(["serve"])
+    assert (served.allowed_hosts, served.admin_token) == ((), None)  # testserver is for in-process apps only
+    monkeypatch.setenv("VIYA_MOCK_ALLOWED_HOSTS", "mock.ci,.example.org")
+    monkeypatch.setenv("VIYA_MOCK_ADMIN_TOKEN", "from-env")
+    settings = settings_from(["serve"])
+    assert (settings.allowed_hosts, settings.admin_token) == (("mock.ci", ".example.org"), "from-env")
+    given = settings_from(["serve", "--allowed-host", "a", "b", "--admin-token", "cli"])
+    assert (given.allowed_hosts, given.admin_token) == (("a", "b"), "cli")
+
+
+def test_off_loopback_the_start_up_warns_and_prints_a_generated_token_only(capsys: pytest.CaptureFixture[str]) -> None:
+    from viya_mock.cli import _warn_off_loopback
+    from viya_mock.settings import Settings
+
+    _warn_off_loopback(Settings(host="0.0.0.0", port=9000), "generated-token")
+    printed = capsys.readouterr().err
+    assert "warning: listening on 0.0.0.0:9000" in printed and "admin token: generated-token" in printed
+    _warn_off_loopback(Settings(host="0.0.0.0", admin_token="chosen"), "chosen")
+    printed = capsys.readouterr().err
+    assert "warning" in printed and "chosen" not in printed and "--admin-token" in printed
+    _warn_off_loopback(Settings(host="127.0.0.1", admin_token="chosen"), "chosen")
+    assert capsys.readouterr().err == ""

@@ -14,6 +14,11 @@ Tokens: ``viya_mock.token(user="sasdemo", scope=None, lifetime=None)`` mints an 
 without their password (the one a password grant of client ``sas.ec`` would give), and
 ``viya_mock.headers(user)`` is ``{"Authorization": "Bearer <token>"}`` for it. Override
 ``viya_mock_settings`` with ``Settings(auth="required", ...)`` to make every call need one.
+
+Admin calls over HTTP: the helpers above reach the mock directly, but a test (or the code under test) that
+calls ``/__admin`` itself sends ``viya_mock.admin_headers``: ``X-Viya-Mock-Admin: 1``, without which a POST
+or DELETE with no JSON or YAML body is refused as a possible cross-site request, and the admin token when
+the server has one (``Settings(admin_token=...)``, or any ``host`` off loopback).
 """
 
 from __future__ import annotations
@@ -85,6 +90,17 @@ class ViyaMock:
     def headers(self, user: str = "sasdemo") -> dict[str, str]:
         """The Authorization header that makes a request as `user`."""
         return {"Authorization": f"Bearer {self.token(user)}"}
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """What a call to ``/__admin`` over HTTP sends: the admin header, and the admin token if there is one."""
+        from viya_mock.middleware.admin_guard import ADMIN_HEADER, TOKEN_HEADER
+
+        headers = {ADMIN_HEADER: "1"}
+        token: str | None = self.server.app.admin_token  # type: ignore[attr-defined]
+        if token:
+            headers[TOKEN_HEADER] = token
+        return headers
 
     def reset(self) -> None:
         self.container.reset()
