@@ -24,6 +24,10 @@ DEFAULT_AUTH = "optional"
 DEFAULT_TOKEN_LIFETIME = 43_200
 # Seconds a refresh token lives (30 days).
 DEFAULT_REFRESH_LIFETIME = 2_592_000
+# Milliseconds between two writes of the state file (0: only at shutdown); a kill -9 loses at most this much.
+DEFAULT_STATE_INTERVAL = 10_000
+# Milliseconds a shutdown waits for requests in flight (long polls are answered at once) before cancelling them.
+DEFAULT_SHUTDOWN_GRACE = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,3 +62,7 @@ class Settings:
     refresh_lifetime: int = DEFAULT_REFRESH_LIFETIME
     # A PEM RSA private key to sign tokens with; None means a new key per start (made at the first token).
     signing_key: Path | None = None
+    # A JSON file the state (store, clock, scenarios, id sequence) is restored from at start and written to.
+    state_file: Path | None = None
+    state_interval: int = DEFAULT_STATE_INTERVAL
+    shutdown_grace: int = DEFAULT_SHUTDOWN_GRACE
