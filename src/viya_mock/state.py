@@ -102,7 +102,8 @@ def restore_container(container: Container, data: Any) -> None:
         try:  # checks every item against the APIs' schemas, and replaces nothing unless all are good
             import_store(store, _mapping(data.get("store"), "store"), now, container.admin.schema_checks)
         except ViyaError as error:
-            raise StateError(f"store: {error.message}") from error
+            extra = "; ".join(detail[:200] for detail in error.details if detail not in error.message)
+            raise StateError(f"store: {error.message}" + (f" ({extra})" if extra else "")) from error
         store.users.update((user.id, user) for user in users)
         store.clients.update((client.id, client) for client in clients)
         if key is not None:
@@ -180,7 +181,7 @@ class StateFile:
 def parse(raw: bytes) -> dict[str, Any]:
     """The tenants of a state file's bytes; StateError (one line) for anything that is not such a file."""
     try:
-        data = json.loads(raw)
+        data = json.loads(raw.decode("utf-8"))
     except json.JSONDecodeError as error:
         raise StateError(
             f"it is not valid JSON (truncated or corrupt?): {error.msg} at line {error.lineno} column {error.colno}"

@@ -93,3 +93,28 @@ def test_a_signing_key_that_cannot_sign_stops_the_start(tmp_path: Path, capsys: 
     assert main(["serve", "--signing-key", str(bad)]) == 2
     assert "signing key" in capsys.readouterr().err
     assert main(["serve", "--signing-key", str(tmp_path / "missing.pem")]) == 2
+
+
+def test_state_file_and_shutdown_options(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    defaults = settings_from(["serve"])
+    assert (defaults.state_file, defaults.state_interval, defaults.shutdown_grace) == (None, 10_000, 5_000)
+    monkeypatch.setenv("VIYA_MOCK_STATE_FILE", str(tmp_path / "state.json"))
+    monkeypatch.setenv("VIYA_MOCK_STATE_INTERVAL", "0")
+    monkeypatch.setenv("VIYA_MOCK_SHUTDOWN_GRACE", "1.5")
+    settings = settings_from(["serve"])
+    assert (settings.state_file, settings.state_interval, settings.shutdown_grace) == (tmp_path / "state.json", 0, 1500)
+    assert settings_from(["serve", "--state-interval", "2.5", "--shutdown-grace", "0"]).state_interval == 2_500
+
+
+@pytest.mark.parametrize("argv", [["--state-interval", "-1"], ["--shutdown-grace", "nan"], ["--shutdown-grace", "x"]])
+def test_bad_durations_for_the_lifecycle_are_refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        settings_from(["serve", *argv])
+    assert "not a number of seconds from 0 to 86400" in capsys.readouterr().err
+
+
+def test_a_state_file_in_a_missing_folder_stops_the_start(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from viya_mock.cli import main
+
+    assert main(["serve", "--no-fixtures", "--state-file", str(tmp_path / "gone" / "state.json")]) == 2
+    assert f"the state file {tmp_path / 'gone' / 'state.json'} cannot be used: its folder" in capsys.readouterr().err
