@@ -17,6 +17,7 @@ fsync of the folder. A file that cannot be read back is refused at start, before
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import tempfile
@@ -173,7 +174,7 @@ class StateFile:
 
     def remove_leftovers(self) -> None:
         """Temporary files a killed writer left behind (the file itself is never half-written)."""
-        for leftover in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+        for leftover in self.path.parent.glob(f".{glob.escape(self.path.name)}.*.tmp"):
             with suppress(OSError):
                 leftover.unlink()
 
