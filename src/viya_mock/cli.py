@@ -61,6 +61,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86_400:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"not a number of seconds from 0 to 86400: {text!r}")
+    return value
+
+
 def _list(separator: str, item: Callable[[str], Any] = str) -> Callable[[str], list[Any]]:
     return lambda text: [item(part) for part in text.split(separator) if part]
 
@@ -197,6 +207,32 @@ def _parser() -> argparse.ArgumentParser:
         "token the admin API requires (default: none on loopback, a new one printed at start-up otherwise)",
         metavar="TOKEN",
     )
+    _option(
+        serve,
+        "--state-file",
+        "VIYA_MOCK_STATE_FILE",
+        "JSON file the state (store, clock, scenarios, id sequence) is restored from at start and saved to",
+        Path,
+        metavar="PATH",
+    )
+    _option(
+        serve,
+        "--state-interval",
+        "VIYA_MOCK_STATE_INTERVAL",
+        "seconds between two writes of the state file (0: only at shutdown)",
+        _seconds,
+        defaults.DEFAULT_STATE_INTERVAL / 1000,
+        metavar="SECONDS",
+    )
+    _option(
+        serve,
+        "--shutdown-grace",
+        "VIYA_MOCK_SHUTDOWN_GRACE",
+        "seconds a stop signal gives requests in flight before they are cancelled (long polls answer at once)",
+        _seconds,
+        defaults.DEFAULT_SHUTDOWN_GRACE / 1000,
+        metavar="SECONDS",
+    )
     return parser
 
 
@@ -231,6 +267,9 @@ def settings_from(argv: Sequence[str] | None = None) -> defaults.Settings:
         signing_key=Path(options.signing_key) if options.signing_key else None,
         allowed_hosts=tuple(options.allowed_host),
         admin_token=options.admin_token,
+        state_file=Path(options.state_file) if options.state_file else None,
+        state_interval=round(options.state_interval * 1000),
+        shutdown_grace=round(options.shutdown_grace * 1000),
     )
 
 
@@ -238,8 +277,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = settings_from(argv)
     # Connexion imports Starlette's test client, which warns about its own future; not the user's concern.
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    import uvicorn
-
     from viya_mock.app import create_app
     from viya_mock.scenarios.loader import ScenarioError
 
@@ -249,8 +286,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"viya-mock: {error}", file=sys.stderr)  # noqa: T201 - the command's own error output
         return 2
     _warn_off_loopback(settings, app.admin_token)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
-    return 0
+    from viya_mock.server import serve
+    from viya_mock.state import StateFile
+
+    state_file = StateFile(settings.state_file) if settings.state_file is not None else None
+    return serve(app, settings.host, settings.port, settings.shutdown_grace, state_file, settings.state_interval)
 
 
 def _warn_off_loopback(settings: defaults.Settings, admin_token: str | None) -> None:

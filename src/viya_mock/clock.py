@@ -24,6 +24,8 @@ class Changes:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._waiting: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+        # Set once the server shuts down: every wait, current and future, returns at once.
+        self.released = False
 
     def notify(self) -> None:
         with self._lock:
@@ -36,6 +38,8 @@ class Changes:
         """Return on the next notify, or after `timeout` seconds of real time (None: no limit)."""
         entry = (asyncio.get_running_loop(), asyncio.Event())
         with self._lock:
+            if self.released:
+                return
             self._waiting.add(entry)
         try:
             await asyncio.wait_for(entry[1].wait(), timeout)
@@ -44,6 +48,12 @@ class Changes:
         finally:
             with self._lock:
                 self._waiting.discard(entry)
+
+    def release_all(self) -> None:
+        """Shutting down: wake every waiter now and let no one wait again, so long polls answer at once."""
+        with self._lock:
+            self.released = True
+        self.notify()
 
 
 class Clock(Protocol):

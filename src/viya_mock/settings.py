@@ -27,6 +27,10 @@ DEFAULT_REFRESH_LIFETIME = 2_592_000
 # Host names answered besides localhost, any IP address and `host`: Starlette's TestClient sends
 # `Host: testserver`, so an app built in process answers it; `viya-mock serve` starts with none.
 DEFAULT_ALLOWED_HOSTS = ("testserver",)
+# Milliseconds between two writes of the state file (0: only at shutdown); a kill -9 loses at most this much.
+DEFAULT_STATE_INTERVAL = 10_000
+# Milliseconds a shutdown waits for requests in flight (long polls are answered at once) before cancelling them.
+DEFAULT_SHUTDOWN_GRACE = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +70,7 @@ class Settings:
     allowed_hosts: tuple[str, ...] = DEFAULT_ALLOWED_HOSTS
     # The token the admin API requires. None: no token on loopback, a new random one per start off loopback.
     admin_token: str | None = None
+    # A JSON file the state (store, clock, scenarios, id sequence) is restored from at start and written to.
+    state_file: Path | None = None
+    state_interval: int = DEFAULT_STATE_INTERVAL
+    shutdown_grace: int = DEFAULT_SHUTDOWN_GRACE

@@ -118,3 +118,28 @@ def test_off_loopback_the_start_up_warns_and_prints_a_generated_token_only(capsy
     assert "warning" in printed and "chosen" not in printed and "--admin-token" in printed
     _warn_off_loopback(Settings(host="127.0.0.1", admin_token="chosen"), "chosen")
     assert capsys.readouterr().err == ""
+
+
+def test_state_file_and_shutdown_options(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    defaults = settings_from(["serve"])
+    assert (defaults.state_file, defaults.state_interval, defaults.shutdown_grace) == (None, 10_000, 5_000)
+    monkeypatch.setenv("VIYA_MOCK_STATE_FILE", str(tmp_path / "state.json"))
+    monkeypatch.setenv("VIYA_MOCK_STATE_INTERVAL", "0")
+    monkeypatch.setenv("VIYA_MOCK_SHUTDOWN_GRACE", "1.5")
+    settings = settings_from(["serve"])
+    assert (settings.state_file, settings.state_interval, settings.shutdown_grace) == (tmp_path / "state.json", 0, 1500)
+    assert settings_from(["serve", "--state-interval", "2.5", "--shutdown-grace", "0"]).state_interval == 2_500
+
+
+@pytest.mark.parametrize("argv", [["--state-interval", "-1"], ["--shutdown-grace", "nan"], ["--shutdown-grace", "x"]])
+def test_bad_durations_for_the_lifecycle_are_refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        settings_from(["serve", *argv])
+    assert "not a number of seconds from 0 to 86400" in capsys.readouterr().err
+
+
+def test_a_state_file_in_a_missing_folder_stops_the_start(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from viya_mock.cli import main
+
+    assert main(["serve", "--no-fixtures", "--state-file", str(tmp_path / "gone" / "state.json")]) == 2
+    assert f"the state file {tmp_path / 'gone' / 'state.json'} cannot be used: its folder" in capsys.readouterr().err

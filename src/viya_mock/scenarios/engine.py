@@ -80,3 +80,14 @@ class ScenarioBook:
         if fault.every is not None and call % fault.every != 0:
             return False
         return fault.probability is None or self._draw() < fault.probability
+
+    def calls(self) -> dict[tuple[str, int], int]:
+        """How many calls each fault (scenario name, fault index) has counted, for the state file."""
+        with self._lock:
+            return dict(self._calls)
+
+    def restore(self, scenarios: Iterable[Scenario], calls: Mapping[tuple[str, int], int]) -> None:
+        """The book as saved: these scenarios in this order, and their faults' call counts."""
+        with self._lock:
+            self._scenarios = {scenario.name: scenario for scenario in scenarios}
+            self._calls = {key: count for key, count in calls.items() if key[0] in self._scenarios}

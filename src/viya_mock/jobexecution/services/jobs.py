@@ -402,6 +402,8 @@ class JobService:
         deadline = snapshot.now + wait
         # An ended job can no longer change state, so a poll on one answers at once whatever it waits for.
         while snapshot.view.state.value == baseline and snapshot.view.state not in ENDED and snapshot.now < deadline:
+            if self.clock.changes.released:  # the server is shutting down: answer with the state as it is
+                break
             await self.clock.wait_until(min(deadline, snapshot.job.next_change(snapshot.now)))
             snapshot = self.get(job_id)
         return snapshot

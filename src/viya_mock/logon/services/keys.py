@@ -17,6 +17,8 @@ class SigningKey:
     def __init__(self, pem: bytes | None = None) -> None:
         """`pem`: a PEM private key (PKCS#1 or PKCS#8, unencrypted); None means a new key per start."""
         self._pem = pem
+        # A key given as a PEM file is read again at the next start; one generated (or restored) is not.
+        self._given = pem is not None
         self._lock = threading.Lock()
         self._private: Any = None
         self._public: Any = None
@@ -73,6 +75,27 @@ class SigningKey:
                 "value": pem,
             }
         return dict(self._published)
+
+    def generated_pem(self) -> bytes | None:
+        """The key generated (or restored) for this server, as PEM, so a state file keeps tokens valid over a
+        restart; None for a key given as a PEM file and before the first token."""
+        with self._lock:
+            if self._given or (self._pem is None and self._private is None):
+                return None
+            if self._pem is not None:
+                return self._pem
+            from cryptography.hazmat.primitives import serialization
+
+            self._pem = self._private.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+            return self._pem
+
+    def adopt(self, pem: bytes) -> None:
+        """Sign with this key from now on (restored from a state file); checked as `check_pem` checks."""
+        check_pem(pem)
+        with self._lock:
+            self._pem, self._private, self._public, self._published = pem, None, None, None
 
 
 def check_pem(pem: bytes) -> None:
