@@ -60,6 +60,9 @@ ALLOWED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "viya_mock.clock",
             "viya_mock.journal",
             "viya_mock.core.api.render",
+            # The request limits raise the typed errors (408, 413, 431) that the app's handlers render.
+            "viya_mock.core.domain.errors",
+            "viya_mock.core.domain.limits",
         ),
         ("starlette",),
     ),

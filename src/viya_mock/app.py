@@ -3,29 +3,32 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
+from functools import partial
 
 import connexion
 from connexion.exceptions import ProblemException
 from connexion.middleware import ConnexionMiddleware, MiddlewarePosition
 from connexion.middleware.security import SecurityMiddleware
+from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
-from starlette.middleware.cors import CORSMiddleware
 
 from viya_mock import documents
 from viya_mock.admin.api.accounts import AccountHandlers
 from viya_mock.admin.api.handlers import AdminHandlers
 from viya_mock.container import Container
 from viya_mock.core.api import errors
+from viya_mock.core.api.bodies import EmptyBodies, optional_bodies
 from viya_mock.core.api.operations import operation_table
 from viya_mock.core.api.validation import VALIDATORS
 from viya_mock.core.domain.errors import ViyaError
 from viya_mock.core.domain.timestamps import format_ms
 from viya_mock.files.api.handlers import FileHandlers
-from viya_mock.files.api.uploads import UploadBodies
+from viya_mock.files.api.uploads import MULTIPART_SLACK, UploadBodies
 from viya_mock.identities.api.handlers import IdentityHandlers
 from viya_mock.jobdefinitions.api.handlers import JobDefinitionHandlers
 from viya_mock.jobexecution.api.job_requests import JobRequestHandlers
@@ -36,8 +39,10 @@ from viya_mock.logon.services.tokens import InvalidToken
 from viya_mock.middleware import ADMIN_PREFIX
 from viya_mock.middleware.admin_guard import AdminGuard, HostNames, is_loopback, new_admin_token
 from viya_mock.middleware.auth import AuthMiddleware
+from viya_mock.middleware.cors import SasCORSMiddleware
 from viya_mock.middleware.faults import FaultMiddleware
 from viya_mock.middleware.journal import JournalMiddleware
+from viya_mock.middleware.limits import RequestLimits
 from viya_mock.resources import openapi_dir
 from viya_mock.settings import Settings
 
@@ -60,6 +65,14 @@ MIDDLEWARES = [m for m in ConnexionMiddleware.default_middlewares if m is not Se
 # Connexion logs a warning on every request to an operation with several request media types; the SAS
 # API has many such operations by design, so the warning is noise (and a cost) on the hot path.
 logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
+# Bodies that may be as large as a file (--max-file-size) rather than --max-body: the Files uploads, which
+# check the file's own limit themselves, and the store import, whose export carries every uploaded file.
+# Matched at the end of the path, whatever prefix comes before the API's root.
+FILE_SIZED_BODIES = (
+    ("POST", re.compile(r"/files/files\Z")),
+    ("PUT", re.compile(r"/files/files/[^/]+/content\Z")),
+    ("PUT", re.compile(r"/__admin/store\Z")),
+)
 
 
 def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
@@ -79,7 +92,10 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
             AccountHandlers(container.logon),
         ]
     )
-    app = connexion.AsyncApp("viya_mock", specification_dir=str(openapi_dir()), middlewares=list(MIDDLEWARES))
+    # An exception that escapes every handler (a bug in a middleware) still leaves as a SAS error.
+    unexpected = errors.unexpected_handler(container.failures.append)
+    middlewares = [partial(m, handler=unexpected) if m is ServerErrorMiddleware else m for m in MIDDLEWARES]
+    app = connexion.AsyncApp("viya_mock", specification_dir=str(openapi_dir()), middlewares=middlewares)
     for name in DOCUMENTS:
         app.add_api(
             documents.document(name),
@@ -94,7 +110,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     # journal sees every final status, refused tokens and scripted faults included; faults only meet
     # requests that passed authentication, as behind a real gateway.
     app.add_middleware(
-        CORSMiddleware,
+        SasCORSMiddleware,
         MiddlewarePosition.BEFORE_EXCEPTION,
         allow_origins=list(settings.cors_origins),
         allow_origin_regex=None if settings.cors_origins else LOCALHOST_ORIGINS,
@@ -119,6 +135,14 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
         journal=container.journal,
         now_text=lambda: format_ms(container.clock.now()),
     )
+    # Header, body and read-time limits, before anything reads the body (and inside the journal, which records
+    # the refusals).
+    app.add_middleware(
+        RequestLimits,
+        MiddlewarePosition.BEFORE_EXCEPTION,
+        body_limit=_body_limit(settings),
+        read_timeout=settings.read_timeout,
+    )
     app.add_middleware(
         AuthMiddleware,
         MiddlewarePosition.BEFORE_EXCEPTION,
@@ -139,19 +163,34 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     )
     # After routing, so it knows the operation: file content reaches the Files handlers as sent, size-checked.
     app.add_middleware(UploadBodies, MiddlewarePosition.BEFORE_VALIDATION, max_file_size=settings.max_file_size)
+    optional = optional_bodies(documents.document(name) for name in DOCUMENTS)
+    app.add_middleware(EmptyBodies, MiddlewarePosition.BEFORE_VALIDATION, optional=optional)
     app.add_error_handler(ViyaError, errors.on_viya_error)
     app.add_error_handler(ProblemException, errors.on_problem)
     allowed = errors.AllowedMethods(path for name in DOCUMENTS for path in documents.paths(name))
     app.add_error_handler(HTTPException, errors.http_exception_handler(allowed))
     app.add_error_handler(UnicodeDecodeError, errors.on_undecodable)
     app.add_error_handler(MultiPartException, errors.on_bad_form)
-    app.add_error_handler(Exception, errors.unexpected_handler(container.failures.append))
+    app.add_error_handler(Exception, unexpected)
     # Tests, the pytest plugin and the admin API reach the container and routing table through the app.
     app.container = container
     app.operations = table
     # The token admin calls need (None: none), for `viya-mock serve` to print and the pytest plugin to send.
     app.admin_token = admin_token
     return app
+
+
+def _body_limit(settings: Settings) -> Callable[[str, str], int]:
+    """The largest body a request may send: --max-body, or for FILE_SIZED_BODIES what a file may be."""
+    file_sized = max(settings.max_body, settings.max_file_size + MULTIPART_SLACK)
+
+    def limit(method: str, path: str) -> int:
+        for wanted, pattern in FILE_SIZED_BODIES:
+            if method == wanted and pattern.search(path):
+                return file_sized
+        return settings.max_body
+
+    return limit
 
 
 def _verifier(container: Container) -> Callable[[str], tuple[str | None, str]]:

@@ -233,7 +233,35 @@ def _parser() -> argparse.ArgumentParser:
         defaults.DEFAULT_SHUTDOWN_GRACE / 1000,
         metavar="SECONDS",
     )
+    _option(
+        serve,
+        "--max-body",
+        "VIYA_MOCK_MAX_BODY",
+        "largest request body in bytes outside the Files uploads and the store import (larger bodies are 413)",
+        _positive,
+        defaults.DEFAULT_MAX_BODY,
+        metavar="BYTES",
+    )
+    _option(
+        serve,
+        "--read-timeout",
+        "VIYA_MOCK_READ_TIMEOUT",
+        "seconds a client has to send a request's headers, and again its body (then 408)",
+        _positive_seconds,
+        defaults.DEFAULT_READ_TIMEOUT / 1000,
+        metavar="SECONDS",
+    )
     return parser
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value > 86_400:
+        raise argparse.ArgumentTypeError(f"not a number of seconds between 0 and 86400: {text!r}")
+    return value
 
 
 def settings_from(argv: Sequence[str] | None = None) -> defaults.Settings:
@@ -270,6 +298,8 @@ def settings_from(argv: Sequence[str] | None = None) -> defaults.Settings:
         state_file=Path(options.state_file) if options.state_file else None,
         state_interval=round(options.state_interval * 1000),
         shutdown_grace=round(options.shutdown_grace * 1000),
+        max_body=options.max_body,
+        read_timeout=max(1, round(options.read_timeout * 1000)),
     )
 
 
@@ -290,7 +320,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     from viya_mock.state import StateFile
 
     state_file = StateFile(settings.state_file) if settings.state_file is not None else None
-    return serve(app, settings.host, settings.port, settings.shutdown_grace, state_file, settings.state_interval)
+    from viya_mock.transport import server_options
+
+    return serve(
+        app,
+        settings.host,
+        settings.port,
+        settings.shutdown_grace,
+        state_file,
+        settings.state_interval,
+        **server_options(settings),
+    )
 
 
 def _warn_off_loopback(settings: defaults.Settings, admin_token: str | None) -> None:

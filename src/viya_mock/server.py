@@ -167,7 +167,9 @@ class GracefulServer(uvicorn.Server):
         await super().shutdown(sockets=sockets)
 
 
-def serve(app: Any, host: str, port: int, grace: int, state_file: StateFile | None, interval: int) -> int:
+def serve(
+    app: Any, host: str, port: int, grace: int, state_file: StateFile | None, interval: int, **options: Any
+) -> int:
     """Restore, serve until a stop signal, write the state; the process's exit status."""
     lifecycle = Lifecycle({DEFAULT_TENANT: app.container}, state_file, interval)
     try:
@@ -177,7 +179,7 @@ def serve(app: Any, host: str, port: int, grace: int, state_file: StateFile | No
         why = " ".join(str(error).split())  # one line, whatever the parts quoted
         _say(f"the state file {state_file.path} cannot be used: {why} (left as it is; move it away to start afresh)")
         return 2
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, **options)
     # Annotated as int, used as asyncio.timeout's delay, which takes fractions of a second too.
     config.timeout_graceful_shutdown = grace / 1000  # type: ignore[assignment]
     server = GracefulServer(config, lifecycle)

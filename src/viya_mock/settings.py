@@ -31,6 +31,10 @@ DEFAULT_ALLOWED_HOSTS = ("testserver",)
 DEFAULT_STATE_INTERVAL = 10_000
 # Milliseconds a shutdown waits for requests in flight (long polls are answered at once) before cancelling them.
 DEFAULT_SHUTDOWN_GRACE = 5_000
+# The largest request body (bytes) outside the Files uploads and the store import, which take --max-file-size.
+DEFAULT_MAX_BODY = 10 * 1024 * 1024
+# Milliseconds of real time a client has to send a request's head, and again its body, before a 408.
+DEFAULT_READ_TIMEOUT = 30_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,3 +78,8 @@ class Settings:
     state_file: Path | None = None
     state_interval: int = DEFAULT_STATE_INTERVAL
     shutdown_grace: int = DEFAULT_SHUTDOWN_GRACE
+    # The largest request body in bytes (the Files uploads and the store import have max_file_size); a larger
+    # one is a 413 before it is read.
+    max_body: int = DEFAULT_MAX_BODY
+    # Milliseconds of transport time for a request's body (and, when served, its head) to arrive; then 408.
+    read_timeout: int = DEFAULT_READ_TIMEOUT

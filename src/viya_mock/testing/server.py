@@ -8,6 +8,9 @@ from typing import Any
 
 import uvicorn
 
+from viya_mock.settings import Settings
+from viya_mock.transport import server_options
+
 STARTUP_TIMEOUT = 30.0
 
 
@@ -18,7 +21,11 @@ class ThreadedServer:
     """
 
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
+        # The mock's own app is served on the transport `viya-mock serve` uses, with its head limits.
+        settings = getattr(getattr(app, "container", None), "settings", None)
+        options = server_options(settings) if isinstance(settings, Settings) else {}
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on", **options)
+        self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="viya-mock", daemon=True)
         self.host = host
         self.port = port

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from starlette.responses import Response
 
 from viya_mock.core.domain.errors import ViyaError
+from viya_mock.core.domain.limits import MAX_MESSAGE, excerpt
 from viya_mock.core.domain.resource import Resource
 from viya_mock.core.domain.timestamps import http_date
 from viya_mock.core.query.paging import Page
@@ -209,11 +210,12 @@ def error_body(
     details: Sequence[str] = (),
     remediation: str | None = None,
 ) -> dict[str, Any]:
+    """A SAS error; the message and each detail are cut to MAX_MESSAGE characters, since they may quote input."""
     body: dict[str, Any] = {"httpStatusCode": status}
     if error_code is not None:
         body["errorCode"] = error_code
-    body["message"] = message
-    body["details"] = list(details)
+    body["message"] = excerpt(message, MAX_MESSAGE)
+    body["details"] = [excerpt(detail, MAX_MESSAGE) for detail in details]
     if remediation:
         body["remediation"] = remediation
     body["errors"] = []

@@ -25,9 +25,11 @@ from starlette.datastructures import Headers
 from starlette.types import Receive, Scope
 
 from viya_mock.core.domain.errors import BadRequest
-from viya_mock.core.domain.limits import MAX_DEPTH, deeper_than
+from viya_mock.core.domain.limits import MAX_DEPTH, MAX_JSON_NODES, too_big
 
 _FORMATS = Draft4Validator.FORMAT_CHECKER
+# Bodies that are a whole store export may hold any number of values; their size is bounded instead.
+UNCOUNTED = frozenset({"importStore"})
 
 
 class CachingParameterValidator(ParameterValidator):  # type: ignore[misc]
@@ -56,18 +58,21 @@ class CachingParameterValidator(ParameterValidator):  # type: ignore[misc]
         return None
 
 
-def _too_deep() -> BadRequest:
-    return BadRequest(f"The request body nests arrays and objects deeper than {MAX_DEPTH} levels.")
+def _too_big(why: str) -> BadRequest:
+    return BadRequest(f"The request body {why}.")
 
 
 class JSONBodies(JSONRequestBodyValidator):  # type: ignore[misc]
     """Connexion's JSON body validation, bounded, and applied to bodies sent without a Content-Type.
 
     A body nested thousands of levels deep would exhaust the stack in the JSON parser, in schema validation
-    or in the mock; it is refused after parsing (the C parser stops at Python's recursion limit) and before
-    validation. A request without a Content-Type reaches this validator when the operation's first media
-    type is JSON (Connexion's own guess); the request then goes on labelled `application/json`, so that the
-    handler reads the JSON body that was validated instead of bare bytes.
+    or in the mock; one of a million values would hold the event loop for seconds in schema validation and be
+    stored and echoed. Either is refused after parsing (the C parser stops at Python's recursion limit) and
+    before validation: at most MAX_DEPTH levels and MAX_JSON_NODES values (the store import is not counted).
+
+    A request without a Content-Type reaches this validator when the operation's first media type is JSON
+    (Connexion's own guess); the request then goes on labelled `application/json`, so that the handler reads
+    the JSON body that was validated instead of bare bytes.
     """
 
     async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
@@ -80,9 +85,11 @@ class JSONBodies(JSONRequestBodyValidator):  # type: ignore[misc]
         try:
             body = await super()._parse(stream, scope)
         except RecursionError as error:
-            raise _too_deep() from error
-        if deeper_than(body, MAX_DEPTH):
-            raise _too_deep()
+            raise _too_big(f"nests arrays and objects deeper than {MAX_DEPTH} levels") from error
+        operation = scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id")
+        why = too_big(body, MAX_DEPTH, None if operation in UNCOUNTED else MAX_JSON_NODES)
+        if why is not None:
+            raise _too_big(why)
         return body
 
 

@@ -16,10 +16,13 @@
     ├── Conflict (409)
     │   ├── IllegalTransition (409)         a state change the job's lifecycle does not allow
     │   └── JobNotCompleted (409, 31503)    expiration set before the job has ended
+    ├── RequestTimeout (408)                a request head or body that did not arrive in time
     ├── PreconditionFailed (412)
-    ├── PayloadTooLarge (413)               a file bigger than the mock's max_file_size
+    ├── PayloadTooLarge (413)               a body over --max-body, or a file over --max-file-size
+    ├── UriTooLong (414)                    a request target (path and query) over the mock's limit
     ├── RangeNotSatisfiable (416)           a byte range outside a file's content
-    └── PreconditionRequired (428)
+    ├── PreconditionRequired (428)
+    └── HeadersTooLarge (431)               too many request headers, or too many bytes of them
 
 Codes 1104 and 31501–31506 are the real service's. Where SAS documents no code, `error_code` is None and
 the body carries none: the mock does not invent codes a client might come to depend on. Every class
@@ -144,4 +147,19 @@ class PayloadTooLarge(ViyaError):
 
 class RangeNotSatisfiable(ViyaError):
     status = 416
+    error_code: ClassVar[int | None] = None
+
+
+class RequestTimeout(ViyaError):
+    status = 408
+    error_code: ClassVar[int | None] = None
+
+
+class UriTooLong(ViyaError):
+    status = 414
+    error_code: ClassVar[int | None] = None
+
+
+class HeadersTooLarge(ViyaError):
+    status = 431
     error_code: ClassVar[int | None] = None

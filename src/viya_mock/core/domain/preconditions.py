@@ -5,6 +5,7 @@ from __future__ import annotations
 import zlib
 
 from viya_mock.core.domain.errors import PreconditionFailed, PreconditionRequired
+from viya_mock.core.domain.limits import excerpt
 from viya_mock.core.domain.timestamps import parse_http_date
 
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -32,12 +33,14 @@ def check_preconditions(if_match: str | None, if_unmodified_since: str | None, *
     """Raise unless the client proves it saw the current version; If-Match wins over If-Unmodified-Since."""
     if if_match:
         if not _tag_matches(if_match, etag):
-            raise PreconditionFailed(f"The If-Match value {if_match} does not match the current entity tag {etag}.")
+            raise PreconditionFailed(
+                f"The If-Match value {excerpt(if_match)} does not match the current entity tag {etag}."
+            )
         return
     since = parse_http_date(if_unmodified_since) if if_unmodified_since else None
     if since is None:
         raise PreconditionRequired("The request must have an If-Match or If-Unmodified-Since header.")
     if modified // 1000 * 1000 > since:
         raise PreconditionFailed(
-            f"The resource was modified after the If-Unmodified-Since value {if_unmodified_since}."
+            f"The resource was modified after the If-Unmodified-Since value {excerpt(if_unmodified_since or '')}."
         )

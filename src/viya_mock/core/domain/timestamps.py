@@ -61,9 +61,10 @@ def http_date(ms: int) -> str:
 
 
 def parse_http_date(text: str) -> int | None:
+    """An HTTP date in ms, or None for anything that is not one (a year too large for a date included)."""
     try:
         moment = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)

@@ -7,7 +7,9 @@ also quotes them (`eq("name","x")`), so a quoted first argument of a comparison 
 single-quoted (`''` escapes a quote), double-quoted (`""` or `\\"` escapes one), numbers, `true`/`false`/
 `null`, or bare tokens (`eq(type,ODS)`).
 
-A list request may test one filter against 100,000 resources, so the text is parsed once into a tree of
+A list request may test one filter against 100,000 resources, on the event loop, so a filter is bounded
+(core/domain/limits.py): at most MAX_FILTER_LENGTH characters, MAX_FILTER_TERMS function calls and
+MAX_FILTER_VALUES values, each refused before anything is compiled. The text is parsed once into a tree of
 closures: each field path is split into a tuple, each literal converted to its text, number and boolean
 forms, and each timestamp literal normalised, before the first resource is seen. Evaluation never raises:
 a value that cannot be compared with a literal simply does not match, as a service with a typed database
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
+from viya_mock.core.domain.limits import MAX_FILTER_LENGTH, MAX_FILTER_TERMS, MAX_FILTER_VALUES, excerpt
 from viya_mock.core.query.fields import QueryFields
 
 Predicate = Callable[[Mapping[str, Any]], bool]
@@ -83,7 +86,7 @@ class UnknownFieldError(QueryError):
     """A well-formed filter or sortBy naming a field its collection cannot be queried by."""
 
     def __init__(self, field: str, fields: QueryFields, position: int) -> None:
-        super().__init__(f"'{field}' is not a field that {fields.noun} can be filtered or sorted by", position)
+        super().__init__(f"'{excerpt(field)}' is not a field that {fields.noun} can be filtered or sorted by", position)
         self.field = field
         self.fields = fields
 
@@ -114,6 +117,8 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
+        self.terms = 0
+        self.values = 0
 
     def parse(self) -> _Call:
         self._skip()
@@ -127,7 +132,9 @@ class _Parser:
         if self.pos < len(self.text):
             raise FilterError(f"Unexpected '{self.text[self.pos]}' after the end of the filter", self.pos)
         if isinstance(node, _Literal):
-            raise FilterError(f"Expected a filter function such as eq(...), found '{node.text}'", node.position)
+            raise FilterError(
+                f"Expected a filter function such as eq(...), found '{excerpt(node.text)}'", node.position
+            )
         return node
 
     def _skip(self) -> None:
@@ -143,7 +150,7 @@ class _Parser:
             raise FilterError("Expected a value", start)
         char = self.text[start]
         if char in "'\"":
-            return _Literal(self._quoted(char), True, start)
+            return self._counted(_Literal(self._quoted(char), True, start))
         match = _TOKEN.match(self.text, start)
         if match is None:
             raise FilterError(f"Expected a value, found '{char}'", start)
@@ -152,12 +159,21 @@ class _Parser:
         self._skip()
         if self.pos < len(self.text) and self.text[self.pos] == "(":
             if token not in FUNCTIONS:
-                raise FilterError(f"Unknown filter function '{token}'", start)
+                raise FilterError(f"Unknown filter function '{excerpt(token)}'", start)
             if depth >= _MAX_DEPTH:
                 raise FilterError(f"Filter nested more than {_MAX_DEPTH} levels deep", start)
+            self.terms += 1
+            if self.terms > MAX_FILTER_TERMS:
+                raise FilterError(f"The filter has more than {MAX_FILTER_TERMS} function calls", start)
             self.pos += 1
             return _Call(token, self._arguments(depth + 1), start)
-        return _Literal(token, False, start)
+        return self._counted(_Literal(token, False, start))
+
+    def _counted(self, literal: _Literal) -> _Literal:
+        self.values += 1
+        if self.values > MAX_FILTER_VALUES:
+            raise FilterError(f"The filter has more than {MAX_FILTER_VALUES} fields and values", literal.position)
+        return literal
 
     def _arguments(self, depth: int) -> tuple[_Node, ...]:
         args: list[_Node] = []
@@ -258,7 +274,7 @@ def _path(node: _Node, function: str, fields: QueryFields | None) -> tuple[str, 
     if isinstance(node, _Call):
         raise FilterError(f"The first argument of {function} must be a field, not a function", node.position)
     if not _FIELD.match(node.text):
-        raise FilterError(f"'{node.text}' is not a field name", node.position)
+        raise FilterError(f"'{excerpt(node.text)}' is not a field name", node.position)
     if fields is None:
         return tuple(node.text.split("."))
     path = fields.path(node.text)
@@ -349,7 +365,9 @@ def _logical(call: _Call, fields: QueryFields | None) -> Predicate:
     parts: list[Predicate] = []
     for arg in call.args:
         if isinstance(arg, _Literal):
-            raise FilterError(f"{name} combines filter functions, not values such as '{arg.text}'", arg.position)
+            raise FilterError(
+                f"{name} combines filter functions, not values such as '{excerpt(arg.text)}'", arg.position
+            )
         parts.append(_compile(arg, fields))
     if name == "not":
         (inner,) = parts
@@ -499,4 +517,6 @@ def _compile(call: _Call, fields: QueryFields | None) -> Predicate:
 def compile_filter(text: str, fields: QueryFields | None = None) -> Predicate:
     """Parse and compile a filter expression; raises FilterError saying what is wrong and where, and
     UnknownFieldError for a field that `fields` (when given) does not list."""
+    if len(text) > MAX_FILTER_LENGTH:
+        raise FilterError(f"The filter is longer than {MAX_FILTER_LENGTH} characters", MAX_FILTER_LENGTH)
     return _compile(_Parser(text).parse(), fields)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar
 
+from viya_mock.core.domain.limits import MAX_SORT_KEYS, MAX_SORT_LENGTH, excerpt
 from viya_mock.core.query.fields import QueryFields
 from viya_mock.core.query.filters import Predicate, QueryError, UnknownFieldError
 
@@ -57,7 +58,7 @@ def _sort_path(field: str, allowed: QueryFields | Collection[str], position: int
             raise UnknownFieldError(field, allowed, position)
         return path
     if field not in allowed:
-        raise SortError(f"'{field}' is not a field that can be sorted by", position)
+        raise SortError(f"'{excerpt(field)}' is not a field that can be sorted by", position)
     return tuple(field.split("."))
 
 
@@ -71,9 +72,14 @@ def parse_sort(
     """
     if text is None or not text.strip():
         return tuple(default)
+    if len(text) > MAX_SORT_LENGTH:
+        raise SortError(f"The sortBy value is longer than {MAX_SORT_LENGTH} characters", MAX_SORT_LENGTH)
+    parts = text.split(",", MAX_SORT_KEYS)
+    if len(parts) > MAX_SORT_KEYS:
+        raise SortError(f"The sortBy value has more than {MAX_SORT_KEYS} keys", len(text) - len(parts[-1]))
     keys: list[SortKey] = []
     offset = 0
-    for part in text.split(","):
+    for part in parts:
         name_part, colon, direction_part = part.partition(":")
         field = name_part.strip()
         field_at = offset + len(name_part) - len(name_part.lstrip())
@@ -86,7 +92,8 @@ def parse_sort(
             direction_at = offset + len(name_part) + 1 + len(direction_part) - len(direction_part.lstrip())
             if direction not in _DIRECTIONS:
                 raise SortError(
-                    f"The direction for '{field}' must be ascending or descending, not '{direction}'", direction_at
+                    f"The direction for '{excerpt(field)}' must be ascending or descending, not '{excerpt(direction)}'",
+                    direction_at,
                 )
             descending = _DIRECTIONS[direction]
         keys.append(SortKey(path, descending))

@@ -20,6 +20,7 @@ from viya_mock.core.api.render import (
 )
 from viya_mock.core.api.requests import accept, header
 from viya_mock.core.domain.errors import RangeNotSatisfiable
+from viya_mock.core.domain.limits import excerpt
 from viya_mock.core.domain.timestamps import http_date
 from viya_mock.files.api.representation import FILE, FILES, api_links, file_body, file_summary
 from viya_mock.files.api.uploads import file_part, is_multipart, parse_multipart, upload
@@ -155,7 +156,7 @@ class FileHandlers:
             wanted = parse_range(header("range"), len(data))
         except Unsatisfiable:
             raise RangeNotSatisfiable(
-                f"The range {header('range')} lies outside the file's {len(data)} bytes.",
+                f"The range {excerpt(header('range') or '')} lies outside the file's {len(data)} bytes.",
                 details=[f"Content-Range: bytes */{len(data)}"],
             ) from None
         # A type that cannot be a header (only an imported store can hold one) goes out as plain bytes.

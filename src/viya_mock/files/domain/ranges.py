@@ -17,6 +17,14 @@ class ByteRange:
         return f"bytes {self.first}-{self.last}/{size}"
 
 
+# Offsets past any content: longer digit strings are read as this, so that int() never meets a 5,000-digit number.
+_HUGE = 10**18
+
+
+def _offset(digits: str) -> int:
+    return int(digits) if len(digits) < 18 else _HUGE
+
+
 class Unsatisfiable(Exception):
     """The range is well formed but lies outside the content (416)."""
 
@@ -36,12 +44,12 @@ def parse_range(header: str | None, size: int) -> ByteRange | None:
     if not start_text and not end_text:
         return None
     if not start_text:
-        suffix = int(end_text)
+        suffix = _offset(end_text)
         if suffix == 0 or size == 0:
             raise Unsatisfiable
         return ByteRange(max(size - suffix, 0), size - 1)
-    first = int(start_text)
-    last = int(end_text) if end_text else size - 1
+    first = _offset(start_text)
+    last = _offset(end_text) if end_text else max(first, size - 1)
     if last < first:
         return None
     if first >= size:

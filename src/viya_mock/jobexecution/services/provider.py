@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from viya_mock.core.domain.timestamps import MAX_INSTANT_MS
 from viya_mock.jobexecution.domain.job import HEARTBEATS, JobEvent
 from viya_mock.jobexecution.domain.timeline import Step
 from viya_mock.randomness import Randomness
@@ -51,6 +52,8 @@ class Provider:
         log: list[tuple[int, dict[str, str]]] = []
         for step in sorted(steps, key=lambda s: s.after):
             at = submitted + step.after
+            if at > MAX_INSTANT_MS:
+                break  # the clock can never get there (it stops at the end of 9999), so neither can the job
             changes: dict[str, Any] = dict(step.changes)
             if step.heartbeats is not None:
                 changes[HEARTBEATS] = step.heartbeats
