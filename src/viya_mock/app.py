@@ -98,7 +98,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     app = connexion.AsyncApp("viya_mock", specification_dir=str(openapi_dir()), middlewares=middlewares)
     for name in DOCUMENTS:
         app.add_api(
-            documents.document(name),
+            documents.configured(documents.document(name), {"max_wait": settings.max_wait}),
             resolver=Resolver(function_resolver=table.__getitem__),
             pythonic_params=True,
             strict_validation=name not in LENIENT,

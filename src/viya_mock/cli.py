@@ -251,6 +251,15 @@ def _parser() -> argparse.ArgumentParser:
         defaults.DEFAULT_READ_TIMEOUT / 1000,
         metavar="SECONDS",
     )
+    _option(
+        serve,
+        "--max-wait",
+        "VIYA_MOCK_MAX_WAIT",
+        "longest long poll on a job's state, in seconds: the wait parameter's maximum (@sasjs/adapter asks for 300)",
+        _positive,
+        defaults.DEFAULT_MAX_WAIT,
+        metavar="SECONDS",
+    )
     return parser
 
 
@@ -299,6 +308,7 @@ def settings_from(argv: Sequence[str] | None = None) -> defaults.Settings:
         state_interval=round(options.state_interval * 1000),
         shutdown_grace=round(options.shutdown_grace * 1000),
         max_body=options.max_body,
+        max_wait=options.max_wait,
         read_timeout=max(1, round(options.read_timeout * 1000)),
     )
 

@@ -11,7 +11,7 @@ whatever it references in turn, is copied into the referring document's own comp
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -107,6 +107,18 @@ def _bundled(name: str) -> dict[str, Any]:
 def document(name: str) -> dict[str, Any]:
     """A self-contained copy of the named document (callers may keep it: Connexion changes nothing in it)."""
     return copy.deepcopy(_bundled(name))
+
+
+def configured(document: dict[str, Any], values: Mapping[str, int]) -> dict[str, Any]:
+    """Write settings into a document: a parameter marked `x-maximum-from: <setting>` gets that setting's value
+    as its schema's `maximum`, so validation, Swagger UI and fuzzers all see the limit in force."""
+    for item in document.get("paths", {}).values():
+        for operation in (item, *(op for op in item.values() if isinstance(op, dict))):
+            for parameter in operation.get("parameters", ()) if isinstance(operation, dict) else ():
+                setting = parameter.get("x-maximum-from") if isinstance(parameter, dict) else None
+                if setting is not None:
+                    parameter["schema"]["maximum"] = values[setting]
+    return document
 
 
 def paths(name: str) -> list[tuple[str, list[str]]]:

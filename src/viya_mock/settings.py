@@ -35,6 +35,9 @@ DEFAULT_SHUTDOWN_GRACE = 5_000
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
 # Milliseconds of real time a client has to send a request's head, and again its body, before a 408.
 DEFAULT_READ_TIMEOUT = 30_000
+# The longest long poll on a job's state, in seconds: the `maximum` of its `wait` parameter as served.
+# @sasjs/adapter asks for 300, so a lower cap makes its polls 400s.
+DEFAULT_MAX_WAIT = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,3 +86,5 @@ class Settings:
     max_body: int = DEFAULT_MAX_BODY
     # Milliseconds of transport time for a request's body (and, when served, its head) to arrive; then 408.
     read_timeout: int = DEFAULT_READ_TIMEOUT
+    # Seconds a long poll may last; written into the served document as the `wait` parameter's maximum.
+    max_wait: int = DEFAULT_MAX_WAIT

@@ -45,18 +45,22 @@ class JournalMiddleware:
                 status = message["status"]
             await send(message)
 
+        method, path = scope["method"], scope["path"]
+        query = scope.get("query_string", b"").decode("latin-1")
+        arrival = self.journal.arrived(Entry(method, path, query, None, time, None, None))
         try:
             await self.app(scope, receive_and_digest, send_and_note)
         finally:
             self.journal.record(
                 Entry(
-                    method=scope["method"],
-                    path=scope["path"],
-                    query=scope.get("query_string", b"").decode("latin-1"),
+                    method=method,
+                    path=path,
+                    query=query,
                     status=status,
                     time=time,
                     bodyDigest=digest.hexdigest() if seen_body else None,
                     fault=scope.get("extensions", {}).get(FAULT_KEY),
                     user=scope.get("extensions", {}).get(USER_KEY),
-                )
+                ),
+                arrival,
             )

@@ -55,9 +55,9 @@ class AdminHandlers:
         return json_response(self.admin.advance_clock(by), JSON)
 
     async def getRequests(
-        self, method: str | None = None, path: str | None = None, status: int | None = None
+        self, method: str | None = None, path: str | None = None, status: int | None = None, in_flight: bool = False
     ) -> Response:
-        return json_response(representation.requests(self.admin.requests(method, path, status)), JSON)
+        return json_response(representation.requests(self.admin.requests(method, path, status, in_flight)), JSON)
 
     async def clearRequests(self) -> Response:
         self.admin.journal.clear()

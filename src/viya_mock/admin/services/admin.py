@@ -89,7 +89,10 @@ class AdminService:
         clock.advance(amount)
         return self.clock_state()
 
-    def requests(self, method: str | None, path: str | None, status: int | None) -> list[Entry]:
+    def requests(self, method: str | None, path: str | None, status: int | None, in_flight: bool) -> list[Entry]:
+        """Requests that ended, or with `in_flight` those that have not (a hung poll, a slow upload)."""
+        if in_flight:
+            return [entry for entry in self.journal.in_flight(method, path) if status is None]
         return self.journal.find(method, path, status)
 
     def export(self) -> dict[str, Any]:

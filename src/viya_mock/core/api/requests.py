@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from connexion import request
+from connexion.context import receive
+
+T = TypeVar("T")
 
 
 def accept() -> str | None:
@@ -31,3 +36,28 @@ def text_of(body: Any) -> str | None:
     if isinstance(body, bytes):
         return body.decode("utf-8", errors="replace")
     return body if isinstance(body, str) else None
+
+
+async def while_connected(work: Coroutine[Any, Any, T]) -> T | None:
+    """Run `work` (a long poll) until it ends or the client goes away, whichever is first; None if it went.
+
+    The request's body has been read by then, so the next thing the server can deliver is `http.disconnect`:
+    waiting for it beside the work means a poll nobody will read is cancelled at once instead of being held
+    (with its waiter) until its deadline.
+    """
+    task = asyncio.ensure_future(work)
+    gone = asyncio.ensure_future(_disconnected())
+    try:
+        await asyncio.wait((task, gone), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+        if not task.done():
+            task.cancel()
+    if task.cancelled() or not task.done():
+        return None
+    return task.result()
+
+
+async def _disconnected() -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from viya_mock.core.api import render
 from viya_mock.core.api.render import head_of, no_content, text_response
-from viya_mock.core.api.requests import accept, is_text_body, request_headers, text_of
+from viya_mock.core.api.requests import accept, is_text_body, request_headers, text_of, while_connected
 from viya_mock.core.domain.errors import ViyaError
 from viya_mock.jobexecution.api import representation
 from viya_mock.jobexecution.api.representation import JOBS
@@ -30,10 +30,6 @@ def jobs_page(
         extra=representation.all_jobs_links(),
     )
     return render.collection_response(body, accept())
-
-
-# Seconds a long poll on a job's state may last (@sasjs/adapter asks for 300).
-MAX_WAIT = 300
 
 
 class JobHandlers:
@@ -79,10 +75,12 @@ class JobHandlers:
 
     async def getJobState(self, job_id: str, wait: int | None = None) -> Response:
         """With `wait`, a long poll (as @sasjs/adapter sends it): answer when the state differs from the one
-        If-None-Match names, or from the state at arrival, or after `wait` seconds (at most MAX_WAIT)."""
+        If-None-Match names, or from the state at arrival, or after `wait` seconds (the document caps it). A
+        poll whose client has gone is dropped rather than kept until its deadline."""
         if wait:
             known = _state_named(request.headers.get("if-none-match"))
-            snapshot = await self.jobs.wait_for_state(job_id, known, min(wait, MAX_WAIT) * 1000)
+            polled = await while_connected(self.jobs.wait_for_state(job_id, known, wait * 1000))
+            snapshot = polled if polled is not None else self.jobs.get(job_id)
         else:
             snapshot = self.jobs.get(job_id)
         return _state_response(snapshot)

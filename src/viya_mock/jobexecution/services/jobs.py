@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from viya_mock.clock import Clock
+from viya_mock.clock import Clock, at_most
 from viya_mock.core.domain.errors import (
     IdMismatch,
     IllegalTransition,
@@ -388,31 +388,37 @@ class JobService:
             now = self.clock.now()
             self._live(job_id, now)
             self.store.remove_job(job_id)
-        self.clock.changes.notify()
+        self.clock.changes.notify(job_id)
 
     async def wait_for_state(self, job_id: str, known: str | None, wait: int) -> JobSnapshot:
         """Long poll: the job once its state differs from `known` (default: its state now), or after `wait` ms.
 
-        A job that has ended is answered at once. Nothing is held while waiting: the clock wakes the poll when a
-        job changes or virtual time moves, and on real time also at the job's next scheduled change, so a
-        scripted transition ends the wait on time.
+        A job that has ended is answered at once. Nothing is held while waiting: the poll sleeps on its own job's
+        changes (a change to another job does not wake it), on virtual time reaching the job's next scheduled
+        change, and on real time for at most `wait`, so a scripted transition ends the wait on time and a frozen
+        virtual clock does not keep a client for ever.
         """
         snapshot = self.get(job_id)
         baseline = known or snapshot.view.state.value
         deadline = snapshot.now + wait
-        # An ended job can no longer change state, so a poll on one answers at once whatever it waits for.
-        while snapshot.view.state.value == baseline and snapshot.view.state not in ENDED and snapshot.now < deadline:
-            if self.clock.changes.released:  # the server is shutting down: answer with the state as it is
-                break
-            await self.clock.wait_until(min(deadline, snapshot.job.next_change(snapshot.now)))
-            snapshot = self.get(job_id)
-        return snapshot
+        async with at_most(wait):
+            # An ended job can no longer change state, so a poll on one answers at once whatever it waits for.
+            while self._still_waiting(snapshot, baseline, deadline):
+                await self.clock.wait_until(min(deadline, snapshot.job.next_change(snapshot.now)), job_id)
+                snapshot = self.get(job_id)
+        return self.get(job_id)  # as it is now, also when the real-time bound cut the last wait short
+
+    def _still_waiting(self, snapshot: JobSnapshot, baseline: str, deadline: int) -> bool:
+        state = snapshot.view.state
+        if state.value != baseline or state in ENDED or snapshot.now >= deadline:
+            return False
+        return not self.clock.changes.released  # the server is shutting down: answer with the state as it is
 
     def _record(self, job: Job, event: JobEvent, *, supersede_plan: bool = False) -> None:
         job.record(event, supersede_plan=supersede_plan)
         if "logLocation" in event.changes or "results" in event.changes:
             self.store.register_logs(job)
-        self.clock.changes.notify()
+        self.clock.changes.notify(job.id)
 
     # -- rules ---------------------------------------------------------------------------------------
 
