@@ -38,6 +38,15 @@ def _path(request: ConnexionRequest) -> str:
     return f"path: {request.url.path}"
 
 
+def _route_path(request: ConnexionRequest) -> str:
+    """The path below the root path (a tenant's `/t/<name>`), which the documents' templates describe."""
+    path: str = request.url.path
+    root: str = request.scope.get("root_path", "")
+    if root and path.startswith(f"{root}/"):
+        return path[len(root) :]
+    return path
+
+
 def on_viya_error(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
     assert isinstance(error, ViyaError)
     return _response(viya_error_body(error, request.url.path))
@@ -86,7 +95,7 @@ def http_exception_handler(allowed: AllowedMethods) -> Callable[[ConnexionReques
         message = _ROUTE_MESSAGES.get(error.status_code, str(error.detail))
         headers = dict(error.headers or {})
         if error.status_code == 405:
-            methods = allowed(request.url.path)
+            methods = allowed(_route_path(request))
             if methods:
                 headers["Allow"] = ", ".join(methods)
         return _response(error_body(error.status_code, message, details=[_path(request)]), headers)
