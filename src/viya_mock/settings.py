@@ -35,6 +35,9 @@ DEFAULT_SHUTDOWN_GRACE = 5_000
 DEFAULT_MAX_BODY = 10 * 1024 * 1024
 # Milliseconds of real time a client has to send a request's head, and again its body, before a 408.
 DEFAULT_READ_TIMEOUT = 30_000
+# Named tenants (`/t/<name>/…` or `X-Viya-Mock-Tenant`) one server keeps besides the default one: each is a whole
+# app (about 0.3 s to build and a few MB), so a client inventing names cannot grow the process without bound.
+DEFAULT_MAX_TENANTS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,3 +86,5 @@ class Settings:
     max_body: int = DEFAULT_MAX_BODY
     # Milliseconds of transport time for a request's body (and, when served, its head) to arrive; then 408.
     read_timeout: int = DEFAULT_READ_TIMEOUT
+    # Named tenants a server builds at most (the default tenant is not counted); one more is a 429.
+    max_tenants: int = DEFAULT_MAX_TENANTS
