@@ -89,6 +89,18 @@ def _rewrite_json(body: bytes, change: Callable[[str], str | None]) -> bytes | N
     return json.dumps(rewritten, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def without_prefix(document: Any, prefix: str, roots: tuple[str, ...] = API_ROOTS) -> Any:
+    """A JSON document as the app behind `prefix` holds it: the prefix taken off its URIs (for clients that
+    compare what they read under a prefix with what an unprefixed app shows)."""
+    alternatives = "|".join(re.escape(root) for root in roots)
+    pattern = re.compile(rf"{re.escape(prefix)}(?=(?:{alternatives}){_END_OF_ROOT})")
+
+    def change(text: str) -> str | None:
+        return text[len(prefix) :] if text.startswith(prefix) and pattern.match(text) else None
+
+    return _walk(document, change)[0]
+
+
 class PrefixMiddleware:
     def __init__(
         self,
