@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import connexion
 from connexion.exceptions import ProblemException
@@ -20,6 +21,9 @@ from starlette.formparsers import MultiPartException
 from viya_mock import documents
 from viya_mock.admin.api.accounts import AccountHandlers
 from viya_mock.admin.api.handlers import AdminHandlers
+from viya_mock.admin.api.tenants import TenantHandlers
+from viya_mock.admin.services.tenants import SingleTenant, TenantDirectory
+from viya_mock.clock import SystemClock
 from viya_mock.container import Container
 from viya_mock.core.api import errors
 from viya_mock.core.api.bodies import EmptyBodies, optional_bodies
@@ -75,10 +79,15 @@ FILE_SIZED_BODIES = (
 )
 
 
-def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
-    """A fresh app with its own container; nothing is shared between two apps."""
+def create_app(settings: Settings | None = None, tenants: TenantDirectory | None = None) -> connexion.AsyncApp:
+    """A fresh app with its own container; nothing is shared between two apps.
+
+    `tenants` is the server's directory of tenants when the app is one of several (`viya_mock.tenants`);
+    without one the app is a server of its own, whose only tenant is the default one.
+    """
     settings = settings or Settings()
     container = Container(settings)
+    directory = tenants or SingleTenant(container.jobs.count, SystemClock().now())
     table = operation_table(
         [
             RootHandlers(),
@@ -90,6 +99,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
             LogonHandlers(container.logon, settings.user),
             IdentityHandlers(container.identities),
             AccountHandlers(container.logon),
+            TenantHandlers(directory),
         ]
     )
     # An exception that escapes every handler (a bug in a middleware) still leaves as a SAS error.
@@ -120,15 +130,8 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     )
     # Inside CORS, so an allowed frontend can read why it was refused; before everything else, so a request for
     # another host name, a cross-site admin write or an admin call without the admin token reaches nothing.
-    admin_token = settings.admin_token or (None if is_loopback(settings.host) else new_admin_token())
-    app.add_middleware(
-        AdminGuard,
-        MiddlewarePosition.BEFORE_EXCEPTION,
-        hosts=HostNames(settings.host, settings.allowed_hosts),
-        origins=settings.cors_origins,
-        origin_pattern=None if settings.cors_origins else LOCALHOST_ORIGINS,
-        token=admin_token,
-    )
+    admin_token = admin_token_for(settings)
+    app.add_middleware(AdminGuard, MiddlewarePosition.BEFORE_EXCEPTION, **guard_options(settings, admin_token))
     app.add_middleware(
         JournalMiddleware,
         MiddlewarePosition.BEFORE_EXCEPTION,
@@ -140,7 +143,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     app.add_middleware(
         RequestLimits,
         MiddlewarePosition.BEFORE_EXCEPTION,
-        body_limit=_body_limit(settings),
+        body_limit=body_limit(settings),
         read_timeout=settings.read_timeout,
     )
     app.add_middleware(
@@ -180,7 +183,22 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
     return app
 
 
-def _body_limit(settings: Settings) -> Callable[[str, str], int]:
+def admin_token_for(settings: Settings) -> str | None:
+    """The token admin calls need: --admin-token; else none on loopback and a new random one off it."""
+    return settings.admin_token or (None if is_loopback(settings.host) else new_admin_token())
+
+
+def guard_options(settings: Settings, admin_token: str | None) -> dict[str, Any]:
+    """What the admin guard checks, from the settings: also used in front of tenants not yet built."""
+    return {
+        "hosts": HostNames(settings.host, settings.allowed_hosts),
+        "origins": settings.cors_origins,
+        "origin_pattern": None if settings.cors_origins else LOCALHOST_ORIGINS,
+        "token": admin_token,
+    }
+
+
+def body_limit(settings: Settings) -> Callable[[str, str], int]:
     """The largest body a request may send: --max-body, or for FILE_SIZED_BODIES what a file may be."""
     file_sized = max(settings.max_body, settings.max_file_size + MULTIPART_SLACK)
 

@@ -260,7 +260,27 @@ def _parser() -> argparse.ArgumentParser:
         defaults.DEFAULT_MAX_WAIT,
         metavar="SECONDS",
     )
+    _option(
+        serve,
+        "--max-tenants",
+        "VIYA_MOCK_MAX_TENANTS",
+        "named tenants (/t/<name>/… or the X-Viya-Mock-Tenant header) kept at most besides the default one; "
+        "a request for one more is a 429 (0: only the default tenant)",
+        _count,
+        defaults.DEFAULT_MAX_TENANTS,
+        metavar="N",
+    )
     return parser
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"not a whole number of 0 or more: {text!r}")
+    return value
 
 
 def _positive_seconds(text: str) -> float:
@@ -310,6 +330,7 @@ def settings_from(argv: Sequence[str] | None = None) -> defaults.Settings:
         max_body=options.max_body,
         max_wait=options.max_wait,
         read_timeout=max(1, round(options.read_timeout * 1000)),
+        max_tenants=options.max_tenants,
     )
 
 
@@ -317,11 +338,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = settings_from(argv)
     # Connexion imports Starlette's test client, which warns about its own future; not the user's concern.
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from viya_mock.app import create_app
     from viya_mock.scenarios.loader import ScenarioError
+    from viya_mock.tenants import Tenants
 
     try:
-        app = create_app(settings)
+        app = Tenants(settings)  # the default tenant now; the others at their first request
     except (ScenarioError, ValueError, OSError) as error:
         print(f"viya-mock: {error}", file=sys.stderr)  # noqa: T201 - the command's own error output
         return 2

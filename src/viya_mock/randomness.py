@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import uuid
+
+
+def derived_seed(seed: int | None, name: str) -> int | None:
+    """The seed of a tenant: fixed by the server's seed and the tenant's name, different for every name.
+
+    With one seed for every tenant, two tenants would hand out the same ids in the same order, and a client
+    that mixed up its base URL would still find "its" job. SHA-256 spreads neighbouring names apart; None
+    (no --seed) stays None, so every tenant is random.
+    """
+    if seed is None:
+        return None
+    digest = hashlib.sha256(f"{seed}:{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
 
 
 class Randomness:

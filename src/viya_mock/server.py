@@ -14,15 +14,18 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Generator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
 from viya_mock.clock import SystemClock
 from viya_mock.container import Container
-from viya_mock.state import DEFAULT_TENANT, StateError, StateFile, restore_tenants, save_tenants
+from viya_mock.state import StateError, StateFile, restore_tenants, save_tenants
+
+if TYPE_CHECKING:
+    from viya_mock.tenants import Tenants
 
 # What the watchdog allows beyond the grace for uvicorn's own steps (a 0.1 s tick, lifespan shutdown).
 WATCHDOG_MARGIN = 2.0
@@ -35,10 +38,26 @@ def _say(message: str) -> None:
 
 
 class Lifecycle:
-    """What the server does at start, while it runs, and when it stops, for the containers it serves."""
+    """What the server does at start, while it runs, and when it stops, for the containers it serves.
 
-    def __init__(self, containers: Mapping[str, Container], state_file: StateFile | None, interval: int) -> None:
-        self.containers = dict(containers)
+    `containers` is a fixed mapping of tenant names to containers, or a function giving the tenants there are
+    now (tenants come and go while the server runs); `container_for` finds or makes the container a state
+    file's tenant is restored into (default: only those in `containers`).
+    """
+
+    def __init__(
+        self,
+        containers: Mapping[str, Container] | Callable[[], Mapping[str, Container]],
+        state_file: StateFile | None,
+        interval: int,
+        container_for: Callable[[str], Container | None] | None = None,
+    ) -> None:
+        if callable(containers):
+            self.containers = containers
+        else:
+            fixed = dict(containers)
+            self.containers = lambda: fixed
+        self.container_for = container_for or (lambda name: self.containers().get(name))
         self.state_file = state_file
         self.interval = interval  # milliseconds between two writes; 0: only at shutdown
         self._sequence = 0
@@ -53,7 +72,7 @@ class Lifecycle:
         self.state_file.check_writable()
         tenants = self.state_file.read()
         if tenants is not None:
-            restore_tenants(tenants, self.containers.get)
+            restore_tenants(tenants, self.container_for)
         self.state_file.remove_leftovers()
 
     def snapshot(self) -> tuple[dict[str, Any], int]:
@@ -61,10 +80,11 @@ class Lifecycle:
         with self._sequence_lock:
             self._sequence += 1
             sequence = self._sequence
-        return save_tenants(self.containers), sequence
+        return save_tenants(self.containers()), sequence
 
     def release_waiters(self) -> None:
-        for container in self.containers.values():
+        """Every tenant's long polls answer now, and no later one waits."""
+        for container in self.containers().values():
             container.clock.changes.release_all()
 
     async def write_periodically(self) -> None:
@@ -107,7 +127,7 @@ class Lifecycle:
         """True when the state is on disk (or there is no state file)."""
         if self.state_file is None:
             return True
-        locks = [container.store.lock for container in self.containers.values()]
+        locks = [container.store.lock for container in self.containers().values()]
         taken = []
         try:
             for lock in locks:
@@ -168,10 +188,10 @@ class GracefulServer(uvicorn.Server):
 
 
 def serve(
-    app: Any, host: str, port: int, grace: int, state_file: StateFile | None, interval: int, **options: Any
+    app: Tenants, host: str, port: int, grace: int, state_file: StateFile | None, interval: int, **options: Any
 ) -> int:
     """Restore, serve until a stop signal, write the state; the process's exit status."""
-    lifecycle = Lifecycle({DEFAULT_TENANT: app.container}, state_file, interval)
+    lifecycle = Lifecycle(app.containers, state_file, interval, container_for=app.restore_target)
     try:
         lifecycle.restore()
     except StateError as error:

@@ -38,6 +38,9 @@ DEFAULT_READ_TIMEOUT = 30_000
 # The longest long poll on a job's state, in seconds: the `maximum` of its `wait` parameter as served.
 # @sasjs/adapter asks for 300, so a lower cap makes its polls 400s.
 DEFAULT_MAX_WAIT = 300
+# Named tenants (`/t/<name>/…` or `X-Viya-Mock-Tenant`) one server keeps besides the default one: each is a whole
+# app (about 0.3 s to build and a few MB), so a client inventing names cannot grow the process without bound.
+DEFAULT_MAX_TENANTS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +91,5 @@ class Settings:
     read_timeout: int = DEFAULT_READ_TIMEOUT
     # Seconds a long poll may last; written into the served document as the `wait` parameter's maximum.
     max_wait: int = DEFAULT_MAX_WAIT
+    # Named tenants a server builds at most (the default tenant is not counted); one more is a 429.
+    max_tenants: int = DEFAULT_MAX_TENANTS

@@ -8,8 +8,9 @@ Each entry of `tenants` is what `save_container` makes of one container and `res
 the store (the admin API's store export, so one serialiser checks every item), the accounts, a virtual
 clock's instant, the scenario book (scenarios added at run time included) with its faults' call counts, the
 random source's state (so ids issued after a restart continue the sequence instead of repeating it), and a
-signing key generated at run time (so tokens issued before the restart still verify). The server has one
-container, the tenant named "".
+signing key generated at run time (so tokens issued before the restart still verify). The default tenant
+is the entry named ""; every named tenant (`/t/<name>`, `X-Viya-Mock-Tenant`) has its own entry, and is
+built again at start to take it.
 
 A file is written whole or not at all: a temporary file in the same folder, fsync, rename over the old one,
 fsync of the folder. A file that cannot be read back is refused at start, before anything is written.
@@ -126,7 +127,10 @@ def restore_tenants(tenants: Mapping[str, Any], container_for: Callable[[str], C
     for name, data in tenants.items():
         container = container_for(name)
         if container is None:
-            raise StateError(f"it holds the tenant {name[:40]!r}, which this server has no place for")
+            raise StateError(
+                f"it holds the tenant {name[:40]!r}, which this server has no place for (a name that is not a "
+                "tenant name, or more tenants than --max-tenants)"
+            )
         try:
             restore_container(container, data)
         except StateError as error:

@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from viya_mock.core.api.render import error_body, error_response
-from viya_mock.middleware import ADMIN_PREFIX
+from viya_mock.middleware import ADMIN_PREFIX, route_path
 
 ADMIN_HEADER = "X-Viya-Mock-Admin"
 TOKEN_HEADER = "X-Viya-Mock-Admin-Token"
@@ -152,8 +152,7 @@ class AdminGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path: str = scope["path"]
-        admin = admin_path(path)
+        admin = admin_path(route_path(scope))
         if admin is None and self.hosts.any:
             await self.app(scope, receive, send)
             return

@@ -19,6 +19,7 @@ from typing import Any
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from viya_mock.core.api.render import error_body, error_response
+from viya_mock.middleware import route_path
 from viya_mock.middleware.journal import USER_KEY
 
 MODES = ("off", "optional", "required")
@@ -65,7 +66,7 @@ class AuthMiddleware:
         self.open_prefixes = open_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(self.open_prefixes):
+        if scope["type"] != "http" or route_path(scope).startswith(self.open_prefixes):
             await self.app(scope, receive, send)
             return
         token = bearer_token(scope) if self.mode != "off" else None

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from viya_mock.clock import Clock
 from viya_mock.core.api.render import error_body, error_response
-from viya_mock.middleware import ADMIN_PREFIX
+from viya_mock.middleware import ADMIN_PREFIX, route_path
 from viya_mock.middleware.journal import FAULT_KEY
 from viya_mock.scenarios.model import Fault
 
@@ -34,7 +34,11 @@ class FaultMiddleware:
         self.latency = latency
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = route_path(scope)
+        if path.startswith(ADMIN_PREFIX):
             await self.app(scope, receive, send)
             return
         if self.latency:
@@ -43,7 +47,7 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
             return
         headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope["headers"]}
-        found = self.fault_for(scope["method"], scope["path"], headers)
+        found = self.fault_for(scope["method"], path, headers)
         if found is None:
             await self.app(scope, receive, send)
             return

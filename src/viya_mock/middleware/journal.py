@@ -9,7 +9,7 @@ from collections.abc import Callable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from viya_mock.journal import Entry, Journal
-from viya_mock.middleware import ADMIN_PREFIX
+from viya_mock.middleware import ADMIN_PREFIX, route_path
 
 FAULT_KEY = "viya_mock.fault"
 # Set by the auth middleware: the user the request was made as.
@@ -23,7 +23,11 @@ class JournalMiddleware:
         self.now_text = now_text
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(ADMIN_PREFIX):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = route_path(scope)
+        if path.startswith(ADMIN_PREFIX):
             await self.app(scope, receive, send)
             return
         digest = hashlib.sha256()
@@ -45,7 +49,7 @@ class JournalMiddleware:
                 status = message["status"]
             await send(message)
 
-        method, path = scope["method"], scope["path"]
+        method = scope["method"]
         query = scope.get("query_string", b"").decode("latin-1")
         arrival = self.journal.arrived(Entry(method, path, query, None, time, None, None))
         try:

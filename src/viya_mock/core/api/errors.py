@@ -38,6 +38,22 @@ def _path(request: ConnexionRequest) -> str:
     return f"path: {request.url.path}"
 
 
+_TENANT_ROOT = re.compile(r"/t/[^/]+")
+
+
+def _route_path(request: ConnexionRequest) -> str:
+    """The path below a tenant's `/t/<name>`, which the documents' templates (with their API root) describe.
+
+    Only the tenant's part of `root_path` is taken off: inside an API, Connexion adds the API's own root
+    (`/jobExecution`) to it, and that part belongs to the path the templates are matched against.
+    """
+    path: str = request.url.path
+    tenant = _TENANT_ROOT.match(request.scope.get("root_path", ""))
+    if tenant and path.startswith(f"{tenant.group()}/"):
+        return path[len(tenant.group()) :]
+    return path
+
+
 def on_viya_error(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
     assert isinstance(error, ViyaError)
     return _response(viya_error_body(error, request.url.path))
@@ -86,7 +102,7 @@ def http_exception_handler(allowed: AllowedMethods) -> Callable[[ConnexionReques
         message = _ROUTE_MESSAGES.get(error.status_code, str(error.detail))
         headers = dict(error.headers or {})
         if error.status_code == 405:
-            methods = allowed(request.url.path)
+            methods = allowed(_route_path(request))
             if methods:
                 headers["Allow"] = ", ".join(methods)
         return _response(error_body(error.status_code, message, details=[_path(request)]), headers)

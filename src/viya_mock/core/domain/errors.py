@@ -22,6 +22,7 @@
     ├── UriTooLong (414)                    a request target (path and query) over the mock's limit
     ├── RangeNotSatisfiable (416)           a byte range outside a file's content
     ├── PreconditionRequired (428)
+    ├── TooManyTenants (429)                a request for a new tenant once --max-tenants are there
     └── HeadersTooLarge (431)               too many request headers, or too many bytes of them
 
 Codes 1104 and 31501–31506 are the real service's. Where SAS documents no code, `error_code` is None and
@@ -157,6 +158,11 @@ class RequestTimeout(ViyaError):
 
 class UriTooLong(ViyaError):
     status = 414
+    error_code: ClassVar[int | None] = None
+
+
+class TooManyTenants(ViyaError):
+    status = 429
     error_code: ClassVar[int | None] = None
 
 

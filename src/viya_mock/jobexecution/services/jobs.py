@@ -204,6 +204,10 @@ class JobService:
         snapshots = [JobSnapshot(job, job.view(now), now) for job in page.items]
         return Page(items=snapshots, start=page.start, limit=page.limit, count=page.count)
 
+    def count(self) -> int:
+        """How many jobs there are now; expired ones are deleted on the way, as every list of jobs does."""
+        return len(self._unexpired(list(self.store.jobs.values()), self.clock.now()))
+
     def _unexpired(self, jobs: Iterable[Job], now: int) -> list[Job]:
         live: list[Job] = []
         expired: list[Job] = []
