@@ -218,3 +218,12 @@ def test_requests_in_one_tenant_never_reach_another(client: TestClient, steps: l
             for job_id, state in expected.items():
                 if state == "canceled":
                     assert own[job_id] == "canceled"
+
+
+def test_a_token_minted_in_one_tenant_is_refused_in_another(client: TestClient) -> None:
+    minted = client.post("/t/alice/__admin/tokens", json={"user": "sasdemo"})
+    assert minted.status_code in (200, 201), minted.text
+    token = minted.json()["access_token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/t/alice/jobExecution/jobs", headers=bearer).status_code == 200
+    assert_sas_error(client.get("/t/bob/jobExecution/jobs", headers=bearer), 401)
