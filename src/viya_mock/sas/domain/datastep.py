@@ -21,31 +21,105 @@ CALL = re.compile(r"^call\s+([A-Za-z_]+)\s*\((.*)\)\s*$", re.DOTALL | re.IGNOREC
 FORMAT = re.compile(r"^\$?[A-Za-z_]*\d*\.\d*$")
 
 
-def run(statements: list[Statement], job: Job, first_line: int) -> None:
+# DATA step statements SAS has that the subset compiles and ignores (anything else is ERROR 180-322).
+KNOWN = {
+    "SET",
+    "MERGE",
+    "UPDATE",
+    "MODIFY",
+    "INPUT",
+    "INFILE",
+    "OUTPUT",
+    "RETAIN",
+    "KEEP",
+    "DROP",
+    "ARRAY",
+    "BY",
+    "WHERE",
+    "IF",
+    "ELSE",
+    "DO",
+    "END",
+    "SELECT",
+    "WHEN",
+    "OTHERWISE",
+    "LENGTH",
+    "FORMAT",
+    "INFORMAT",
+    "LABEL",
+    "ATTRIB",
+    "RENAME",
+    "DELETE",
+    "RETURN",
+    "LINK",
+    "GOTO",
+    "GO",
+    "LEAVE",
+    "CONTINUE",
+    "DATALINES",
+    "CARDS",
+    "LIST",
+    "ERROR",
+    "CALL",
+    "DECLARE",
+    "DCL",
+    "MISSING",
+    "RUN",
+    "PUTLOG",
+    "WINDOW",
+    "DISPLAY",
+    "DESCRIBE",
+    "EXECUTE",
+    "REMOVE",
+    "REPLACE",
+    "LOSTCARD",
+    "ABORT",
+    "STOP",
+    "PUT",
+    "FILE",
+    "TITLE",
+    "FOOTNOTE",
+    "OPTIONS",
+    "LIBNAME",
+    "FILENAME",
+    "ODS",
+    "%INCLUDE",
+    "%INC",
+}
+
+
+def run(statements: list[Statement], job: Job) -> None:
     """Run the step's statements (after the DATA statement) once."""
     variables: dict[str, Value] = {}
     target = "LOG"
     for statement in statements:
         keyword = statement.keyword
-        if keyword == "PUT":
+        if keyword not in KNOWN and not ASSIGNMENT.match(statement.text.strip()):
+            job.error("ERROR 180-322: Statement is not valid or it is used out of proper order.")
+            job.write("NOTE: The SAS System stopped processing this step because of errors.", "note")
+            return
+        if keyword in {"PUT", "PUTLOG"}:
             _put(statement.rest, variables, job, target)
         elif keyword == "FILE":
             target = (words(statement.rest) or ["LOG"])[0].upper()
         elif keyword == "ABORT":
             option = statement.rest.strip().upper()
-            line = first_line + statement.first + 1
+            line = job.first_number + statement.first
+            source = job.source[statement.first] if statement.first < len(job.source) else ""
+            column = source.lower().find("abort") + 1 or 1
             if option.startswith("CANCEL"):
                 job.error("ERROR: Execution canceled by an ABORT CANCEL statement.")
                 job.stopped = True
             else:
-                job.error(f"ERROR: Execution terminated by an ABORT statement at line {line} column 1.")
+                job.error(f"ERROR: Execution terminated by an ABORT statement at line {line} column {column}.")
                 job.write(_dump(variables))
+            job.write("NOTE: The SAS System stopped processing this step because of errors.", "note")
             return
         elif keyword == "STOP":
             return
         elif CALL.match(statement.text.strip()):
             _call(statement.text.strip(), variables, job)
-        elif (match := ASSIGNMENT.match(statement.text.strip())) and keyword not in {"IF", "LENGTH", "FORMAT"}:
+        elif (match := ASSIGNMENT.match(statement.text.strip())) and keyword not in KNOWN - {"PUT", "FILE"}:
             variables[match.group(1).upper()] = _expression(match.group(2).strip(), variables, job)
 
 

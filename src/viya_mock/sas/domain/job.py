@@ -39,6 +39,9 @@ class Job:
     last_warning: str = ""
     last_error: str = ""
     webout_started: bool = False
+    # The session's number of the job's first source line, and the job's source lines (for ERROR positions).
+    first_number: int = 1
+    source: list[str] = field(default_factory=list)
     # Names the current resolution has already warned about (a rescan must not warn twice).
     warned: set[str] = field(default_factory=set)
     # The clock when the current step began (its real time includes its sleeps).

@@ -31,11 +31,84 @@ def title(keyword: str, rest: str, job: Job) -> None:
         job.titles[level] = " ".join(unquote(t) for t in tokens)
 
 
+# Procedures SAS has that the subset echoes and notes without output (any other name is not found).
+KNOWN = {
+    "PRINT",
+    "MEANS",
+    "SUMMARY",
+    "FREQ",
+    "SORT",
+    "SQL",
+    "CONTENTS",
+    "DATASETS",
+    "TRANSPOSE",
+    "REPORT",
+    "TABULATE",
+    "UNIVARIATE",
+    "CORR",
+    "REG",
+    "GLM",
+    "LOGISTIC",
+    "SGPLOT",
+    "SGPANEL",
+    "SGSCATTER",
+    "GPLOT",
+    "GCHART",
+    "EXPORT",
+    "IMPORT",
+    "FORMAT",
+    "APPEND",
+    "COPY",
+    "DELETE",
+    "COMPARE",
+    "RANK",
+    "STANDARD",
+    "HTTP",
+    "JSON",
+    "DS2",
+    "FCMP",
+    "PRINTTO",
+    "OPTIONS",
+    "CAS",
+    "CASUTIL",
+    "FEDSQL",
+    "HPSPLIT",
+    "TIMESERIES",
+    "SURVEYSELECT",
+    "PWENCODE",
+    "DOCUMENT",
+    "TEMPLATE",
+    "ODSTEXT",
+    "ODSLIST",
+    "ODSTABLE",
+    "STREAM",
+    "LUA",
+    "PYTHON",
+    "IML",
+    "GROOVY",
+    "SCAPROC",
+    "MIXED",
+    "NPAR1WAY",
+    "TTEST",
+    "ANOVA",
+    "CATALOG",
+    "PLOT",
+    "CHART",
+    "SCORE",
+    "FACTOR",
+    "CLUSTER",
+}
+
+
 def run(head: Statement, body: list[Statement], job: Job) -> None:
     words_ = head.rest.split(None, 1)
-    name = words_[0].upper() if words_ else ""
+    name = words_[0].upper().rstrip(";") if words_ else ""
     if not name:
         job.error("ERROR: Procedure name missing.")
+        return
+    if name not in KNOWN:
+        job.error(f"ERROR: Procedure {name} not found.")
+        job.step_notes(f"PROCEDURE {name}")
         return
     if name == "PRINT":
         _print(head, body, job)

@@ -151,6 +151,8 @@ def _run(lines: list[str], job: Job, variables: Mapping[str, str]) -> None:
         if macros.NAME.fullmatch(str(name)):
             macros.assign(str(name), str(value), job)
     program = split(lines)
+    job.first_number = job.session.next_line_number
+    job.source = lines
     reader = _Reader(lines, job)
     _statements(program.statements, job, reader, depth=0)
     if job.stopped:
@@ -218,7 +220,7 @@ def _resolved(statement: Statement, job: Job) -> Statement:
 
 def _data_step(head: Statement, body: list[Statement], job: Job) -> None:
     names = [w for w in words(head.rest) if w not in "()=,"] or ["_NULL_"]
-    datastep.run(body, job, job.session.next_line_number - (head.last - head.first) - 1)
+    datastep.run(body, job)
     for name in names:
         upper = name.upper()
         if upper != "_NULL_" and "=" not in upper and not job.stopped:
