@@ -40,3 +40,12 @@ def test_a_huge_or_negative_sleep_is_bounded(run: Runner) -> None:
 
 def test_without_sleep_a_job_is_quick(run: Runner) -> None:
     assert run("data _null_; put 'x'; run;").duration < 100
+
+
+def test_sysfunc_sleep_as_a_statement_of_its_own(run: Runner) -> None:
+    # SAS compiles the value (`2`) as a statement, which is not one.
+    result = run("%sysfunc(sleep(2,1));\n%put after;")
+    assert result.duration >= 2000
+    assert normal(result) == ["after"]
+    assert [line.line for line in result.log if line.type == "warning"] == []
+    assert result.outcome == "error"

@@ -74,6 +74,20 @@ def split(lines: list[str]) -> Program:
             index = end + 2
             if first is not None and not "".join(buffer).strip():
                 first = None
+        elif char == "%" and not "".join(buffer).strip() and (call := _macro_call(text, index)) > 0:
+            # A macro call needs no semicolon: `%webout(OPEN)` ends at its closing parenthesis.
+            body = text[index:call]
+            last = line + body.count("\n")
+            statements.append(Statement(body.strip(), first if first is not None else line, last))
+            line = last
+            index = call
+            rest = index
+            while rest < length and text[rest] in " \t":
+                rest += 1
+            if rest < length and text[rest] == ";":
+                index = rest + 1
+            buffer = []
+            first = None
         elif char in "'\"":
             end = _close_quote(text, index)
             if end < 0:
@@ -95,6 +109,73 @@ def split(lines: list[str]) -> Program:
             buffer.append(char)
             index += 1
     return Program(statements, None, 0, "".join(buffer).strip())
+
+
+# Macro statements, which end at their semicolon like any statement (every other `%name` is a macro call).
+MACRO_STATEMENTS = {
+    "LET",
+    "PUT",
+    "ABORT",
+    "GLOBAL",
+    "LOCAL",
+    "SYMDEL",
+    "MACRO",
+    "MEND",
+    "RETURN",
+    "IF",
+    "THEN",
+    "ELSE",
+    "DO",
+    "END",
+    "TO",
+    "BY",
+    "WHILE",
+    "UNTIL",
+    "INCLUDE",
+    "INC",
+    "SYSEXEC",
+    "GOTO",
+    "LABEL",
+    "WINDOW",
+    "DISPLAY",
+    "INPUT",
+    "SYSCALL",
+    "SYSLPUT",
+    "SYSRPUT",
+    "COPY",
+}
+
+
+def _macro_call(text: str, start: int) -> int:
+    """Where the macro call at `start` ends (after its parenthesised arguments), or -1 if it is not one."""
+    end = start + 1
+    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    name = text[start + 1 : end].upper()
+    if not name or name[0].isdigit() or name in MACRO_STATEMENTS or text.startswith("*", start + 1):
+        return -1
+    after = end
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    if after < len(text) and text[after] == "(":
+        level = 0
+        index = after
+        while index < len(text):
+            char = text[index]
+            if char in "'\"":
+                close = _close_quote(text, index)
+                if close < 0:
+                    return -1
+                index = close
+            elif char == "(":
+                level += 1
+            elif char == ")":
+                level -= 1
+                if level == 0:
+                    return index + 1
+            index += 1
+        return -1
+    return end
 
 
 def _close_quote(text: str, start: int) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import UTC, datetime
 
 from viya_mock.sas.domain import macros, sashelp
 from viya_mock.sas.domain.job import Job
@@ -244,7 +245,9 @@ def webout_macro(rest: str, job: Job) -> None:
         inner = inner[1:-1]
     args = [a.strip() for a in macros.arguments(macros.resolve(inner, job))]
     action = args[0].upper() if args else ""
-    if action in {"OPEN", "FETCH"}:
+    if action == "FETCH":
+        return
+    if action == "OPEN":
         job.webout_started = True
         job.put_webout('{"SYSDATE" : "' + str(macros.automatic("SYSDATE", job)) + '"')
         job.put_webout(',"SYSTIME" : "' + str(macros.automatic("SYSTIME", job)) + '"')
@@ -264,9 +267,46 @@ def webout_macro(rest: str, job: Job) -> None:
         job.put_webout(f',"{name}" :')
         job.put_webout(json.dumps(items))
     elif action == "CLOSE":
-        for label in ("SYSUSERID", "SYSCC", "SYSERRORTEXT", "SYSHOSTNAME", "SYSJOBID", "SYSSCPL", "SYSWARNINGTEXT"):
-            job.put_webout(f',"{label}" : ' + json.dumps(str(macros.automatic(label, job))))
-        job.put_webout(',"_PROGRAM" : ' + json.dumps(job.session.macros.get("_PROGRAM", "")))
-        job.put_webout("}")
+        _close_webout(job)
     else:
         job.error(f"ERROR: Unknown %webout action {action or '(none)'}.")
+
+
+def _close_webout(job: Job) -> None:
+    """The members mv_webout's CLOSE writes, in its order, then the closing brace."""
+
+    def auto(name: str) -> str:
+        return str(macros.automatic(name, job))
+
+    def macro(name: str) -> str:
+        return job.session.macros.get(name, "")
+
+    members = [
+        ("_DEBUG", macro("_DEBUG")),
+        ("_PROGRAM", macro("_PROGRAM")),
+        ("AUTOEXEC", ""),
+        ("MF_GETUSER", job.session.user),
+        ("SYS_JES_JOB_URI", macro("SYS_JES_JOB_URI")),
+        ("SYSJOBID", auto("SYSJOBID")),
+        ("SYSCC", auto("SYSCC")),
+        ("SYSERRORTEXT", auto("SYSERRORTEXT")),
+        ("SYSHOSTNAME", auto("SYSHOSTNAME")),
+        ("SYSPROCESSID", auto("SYSPROCESSID")),
+        ("SYSPROCESSMODE", "SAS Compute Server"),
+        ("SYSPROCESSNAME", auto("SYSPROCESSNAME")),
+        ("SYSSCPL", auto("SYSSCPL")),
+        ("SYSSITE", auto("SYSSITE")),
+        ("SYSUSERID", auto("SYSUSERID")),
+        ("SYSVLONG", auto("SYSVLONG")),
+        ("SYSWARNINGTEXT", auto("SYSWARNINGTEXT")),
+        ("END_DTTM", _iso(job)),
+        ("MEMSIZE", "2GB"),
+    ]
+    for name, value in members:
+        job.put_webout(f',"{name}" : {json.dumps(value)}')
+    job.put_webout("}")
+
+
+def _iso(job: Job) -> str:
+    seconds = max(0, min(job.now + job.clock, 253_402_300_799_000)) / 1000
+    return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")

@@ -332,6 +332,12 @@ def _macro_statement(statement: Statement, job: Job, reader: _Reader, depth: int
 
 def _call(statement: Statement, job: Job, reader: _Reader, depth: int) -> None:
     name = statement.keyword[1:]
+    if name in macros.FUNCTIONS or name in macros.QUOTING:
+        # A macro function in open code: its value is what SAS then compiles.
+        value = macros.resolve(statement.text, job)
+        if value.strip():
+            _global(Statement(value, statement.first, statement.last), job)
+        return
     if name == "WEBOUT" or name in {"MV_WEBOUT", "MS_WEBOUT", "MM_WEBOUT"}:
         procs.webout_macro(statement.rest, job)
         return
