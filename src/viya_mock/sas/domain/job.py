@@ -16,6 +16,9 @@ from viya_mock.sas.domain.model import LineType, Output, Session
 MAX_SLEEP_MS = 86_400_000
 # The most text macro resolution may produce for one statement (SAS's limit for a macro variable's value).
 MAX_MACRO_CHARS = 65_534
+# The work one job may do, in characters resolved or written plus statements run and macros called, so that
+# a short hostile program (a macro that calls itself many times, a value doubled a thousand times) stops.
+WORK_BUDGET = 16 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -46,6 +49,7 @@ class Job:
     warned: set[str] = field(default_factory=set)
     # The clock when the current step began (its real time includes its sleeps).
     step_started: int = 0
+    budget: int = WORK_BUDGET
     log: Writer = field(init=False)
     listing: Writer = field(init=False)
 
@@ -66,6 +70,16 @@ class Job:
         self.log.write("warning", text)
         self.last_warning = text.partition(":")[2].strip()
         self.syscc = max(self.syscc, 4)
+
+    def charge(self, units: int) -> bool:
+        """Count work; False (and the job stopped with an error) once the job's budget is spent."""
+        self.budget -= max(1, units)
+        if self.budget < 0:
+            if not self.stopped:
+                self.stopped = True
+                self.error("ERROR: The program has done more work than a job is allowed; the rest was not run.")
+            return False
+        return True
 
     def spend(self, milliseconds: float) -> None:
         self.clock += max(0, min(int(milliseconds), MAX_SLEEP_MS))
@@ -91,7 +105,7 @@ class Job:
     def put_webout(self, text: str) -> None:
         if self.webout is None:
             self.webout = bytearray()
-        if len(self.webout) < 64 * 1024 * 1024:
+        if len(self.webout) < 64 * 1024 * 1024 and self.charge(len(text)):
             self.webout += (text + "\n").encode("utf-8", "replace")
 
 

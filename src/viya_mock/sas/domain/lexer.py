@@ -59,22 +59,22 @@ def split(lines: list[str]) -> Program:
     length = len(text)
     while index < length:
         char = text[index]
-        if first is None and not char.isspace():
-            first = line
-        if char == "\n":
-            line += 1
-            buffer.append(char)
-            index += 1
-        elif char == "/" and text.startswith("/*", index):
+        if char == "/" and text.startswith("/*", index):
             end = text.find("*/", index + 2)
             if end < 0:
                 return Program(statements, "comment", line, "".join(buffer))
             line += text.count("\n", index, end)
             buffer.append(" ")
             index = end + 2
-            if first is not None and not "".join(buffer).strip():
-                first = None
-        elif char == "%" and not "".join(buffer).strip() and (call := _macro_call(text, index)) > 0:
+            continue
+        fresh = first is None
+        if fresh and not char.isspace():
+            first = line
+        if char == "\n":
+            line += 1
+            buffer.append(char)
+            index += 1
+        elif char == "%" and fresh and (call := _macro_call(text, index)) > 0:
             # A macro call needs no semicolon: `%webout(OPEN)` ends at its closing parenthesis.
             body = text[index:call]
             last = line + body.count("\n")

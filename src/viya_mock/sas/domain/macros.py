@@ -168,6 +168,8 @@ def resolve(text: str, job: Job, *, quotes: bool = False, depth: int = 0) -> str
         out.append(piece)
         size += len(piece)
     result = "".join(out)[:MAX_MACRO_CHARS]
+    if not job.charge(len(result)):
+        return ""
     if rescan:
         return resolve(result, job, quotes=quotes, depth=depth + 1)
     return result

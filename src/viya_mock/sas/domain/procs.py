@@ -117,6 +117,8 @@ def run(head: Statement, body: list[Statement], job: Job) -> None:
 
 
 def _print(head: Statement, body: list[Statement], job: Job) -> None:
+    if not job.charge(2000):
+        return
     match = MEMBER.search(head.rest)
     member = match.group(1).upper() if match else "WORK._LAST_"
     if "." not in member:
@@ -150,7 +152,9 @@ def _print(head: Statement, body: list[Statement], job: Job) -> None:
     if job.listing_open:
         _listing(columns, rows, job)
     if job.html_open:
-        job.html.append(_html(columns, rows, job))
+        page = _html(columns, rows, job)
+        if job.charge(len(page) + 64 * len(rows)):
+            job.html.append(page)
     job.write(f"NOTE: There were {obs} observations read from the data set {member}.", "note")
 
 

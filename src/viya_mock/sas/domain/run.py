@@ -166,6 +166,8 @@ def _statements(statements: list[Statement], job: Job, reader: _Reader, *, depth
     index = 0
     while index < len(statements) and not job.stopped:
         statement = statements[index]
+        if not job.charge(len(statement.text)):
+            return
         keyword = statement.keyword
         reader.upto(statement.last)
         if keyword == "%MACRO":
@@ -178,6 +180,8 @@ def _statements(statements: list[Statement], job: Job, reader: _Reader, *, depth
             body: list[Statement] = []
             for inner in statements[index + 1 : end]:
                 reader.upto(inner.last)
+                if not job.charge(len(inner.text)):
+                    return
                 if inner.keyword.startswith("%"):
                     _macro_statement(inner, job, reader, depth)
                 else:
@@ -345,6 +349,8 @@ def _call(statement: Statement, job: Job, reader: _Reader, depth: int) -> None:
     if body is None:
         job.warning(f"WARNING: Apparent invocation of macro {name} not resolved.")
         job.error("ERROR 180-322: Statement is not valid or it is used out of proper order.")
+        return
+    if not job.charge(100 + sum(len(text) for text in body)):
         return
     if depth >= MAX_CALL_DEPTH:
         job.error(f"ERROR: Maximum level of nesting of macro calls exceeded while invoking {name}.")
