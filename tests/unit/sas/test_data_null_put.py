@@ -87,3 +87,28 @@ def test_an_uninitialized_variable_is_noted_and_missing(run: Runner) -> None:
 def test_a_named_data_set_is_noted(run: Runner) -> None:
     result = run("data work.a; x = 1; run;")
     assert "NOTE: The data set WORK.A has 1 observations and 0 variables." in [line.line for line in result.log]
+
+
+def test_set_sashelp_class_runs_the_step_once_per_row(run: Runner) -> None:
+    result = run("data _null_; set sashelp.class; put name age; run;")
+    assert normal(result)[:2] == ["Alfred 14", "Alice 13"]
+    assert len(normal(result)) == 19
+    assert "NOTE: There were 19 observations read from the data set SASHELP.CLASS." in [
+        line.line for line in result.log
+    ]
+
+
+def test_set_of_an_unknown_table_is_an_error(run: Runner) -> None:
+    result = run("data _null_; set work.nosuch; put 'no'; run;")
+    assert "ERROR: File WORK.NOSUCH.DATA does not exist." in [line.line for line in result.log]
+    assert normal(result) == []
+
+
+def test_putlog_writes_to_the_log_even_with_file_webout(run: Runner) -> None:
+    result = run("data _null_; file _webout; put 'web'; putlog 'log'; run;")
+    assert result.webout == b"web\n"
+    assert normal(result) == ["log"]
+
+
+def test_a_compile_error_runs_nothing_of_the_step(run: Runner) -> None:
+    assert normal(run("data _null_; put 'before'; frob; run;")) == []

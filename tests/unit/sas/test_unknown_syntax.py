@@ -61,3 +61,9 @@ def test_a_macro_calling_itself_is_stopped(run: Runner) -> None:
     result = run("%macro loop; %loop; %mend; %loop;")
     assert result.outcome == "error"
     assert any("nesting" in line.line for line in result.log if line.type == "error")
+
+
+def test_open_code_percent_if_is_echoed_and_its_body_runs(run: Runner) -> None:
+    result = run("%if 1 = 1 %then %do;\n%put inside;\n%end;")
+    assert [line.line for line in result.log if line.type == "normal"] == ["inside"]
+    assert result.outcome == "completed"

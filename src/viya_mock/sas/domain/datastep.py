@@ -1,7 +1,9 @@
-"""A DATA step run once, as `data _null_;` programs use it: PUT, FILE, assignments, CALL SLEEP/SYMPUT, ABORT.
+"""A DATA step as `data _null_;` programs use it: PUT, FILE, assignments, CALL SLEEP/SYMPUT, ABORT, SET.
 
-There is no SET, no input data and no loop: the step runs its statements once, which is what the probes and
-`_webout` writers of SAS's clients do. Statements the subset does not know are compiled (echoed) and do nothing.
+The step runs its statements once, which is what the probes and `_webout` writers of SAS's clients do, or once
+per row when it SETs a bundled table (SASHELP.CLASS); there is no other input, no IF and no DO. Statements
+the subset does not know are compiled (echoed) and do nothing; a word that is no DATA step statement is an
+ERROR at compile time and the step does not run.
 Variables are character (from a quoted literal, `resolve()` or `symget()`) or numeric; PUT writes them as list
 output does: a value and a blank, a literal as it is.
 """
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from viya_mock.sas.domain import macros
+from viya_mock.sas.domain import macros, sashelp
 from viya_mock.sas.domain.job import Job
 from viya_mock.sas.domain.lexer import Statement, unquote, words
 from viya_mock.sas.domain.log import line_type
@@ -89,19 +91,57 @@ KNOWN = {
 
 
 def run(statements: list[Statement], job: Job) -> None:
-    """Run the step's statements (after the DATA statement) once."""
-    variables: dict[str, Value] = {}
-    target = "LOG"
+    """Compile the step's statements (after the DATA statement), then run them once, or once per row of a
+    bundled table it SETs."""
     for statement in statements:
-        keyword = statement.keyword
-        if keyword not in KNOWN and not ASSIGNMENT.match(statement.text.strip()):
+        if statement.keyword not in KNOWN and not ASSIGNMENT.match(statement.text.strip()):
             job.error("ERROR 180-322: Statement is not valid or it is used out of proper order.")
             job.write("NOTE: The SAS System stopped processing this step because of errors.", "note")
             return
+    rows: list[dict[str, Value]] = [{}]
+    member = ""
+    for statement in statements:
+        if statement.keyword == "SET":
+            member = ((words(statement.rest) or ["_LAST_"])[0]).upper()
+            member = member if "." in member else f"WORK.{member}"
+            table = sashelp.find(member)
+            if table is None:
+                job.error(f"ERROR: File {member}.DATA does not exist.")
+                job.write("NOTE: The SAS System stopped processing this step because of errors.", "note")
+                return
+            rows = [
+                {c.name.upper(): (float(v) if c.numeric else str(v)) for c, v in zip(table.columns, row, strict=True)}
+                for row in table.rows
+            ]
+            break
+    variables: dict[str, Value] = {}
+    state = _State()
+    for number, row in enumerate(rows, start=1):
+        variables.update(row)
+        if not _iteration(statements, variables, job, state, number) or job.stopped:
+            break
+    if member:
+        job.write(f"NOTE: There were {state.read} observations read from the data set {member}.", "note")
+
+
+class _State:
+    """What lasts across the iterations of a step: the FILE target, the rows read, the notes given."""
+
+    def __init__(self) -> None:
+        self.target = "LOG"
+        self.read = 0
+        self.noted: set[str] = set()
+
+
+def _iteration(statements: list[Statement], variables: dict[str, Value], job: Job, state: _State, number: int) -> bool:
+    """One pass over the step's statements; False when the step stops (ABORT, STOP)."""
+    state.read = number
+    for statement in statements:
+        keyword = statement.keyword
         if keyword in {"PUT", "PUTLOG"}:
-            _put(statement.rest, variables, job, target)
+            _put(statement.rest, variables, job, state.target if keyword == "PUT" else "LOG", state.noted, number)
         elif keyword == "FILE":
-            target = (words(statement.rest) or ["LOG"])[0].upper()
+            state.target = (words(statement.rest) or ["LOG"])[0].upper()
         elif keyword == "ABORT":
             option = statement.rest.strip().upper()
             line = job.first_number + statement.first
@@ -112,20 +152,21 @@ def run(statements: list[Statement], job: Job) -> None:
                 job.stopped = True
             else:
                 job.error(f"ERROR: Execution terminated by an ABORT statement at line {line} column {column}.")
-                job.write(_dump(variables))
+                job.write(_dump(variables, number))
             job.write("NOTE: The SAS System stopped processing this step because of errors.", "note")
-            return
+            return False
         elif keyword == "STOP":
-            return
+            return False
         elif CALL.match(statement.text.strip()):
             _call(statement.text.strip(), variables, job)
         elif (match := ASSIGNMENT.match(statement.text.strip())) and keyword not in KNOWN - {"PUT", "FILE"}:
             variables[match.group(1).upper()] = _expression(match.group(2).strip(), variables, job)
+    return True
 
 
-def _dump(variables: dict[str, Value]) -> str:
+def _dump(variables: dict[str, Value], number: int) -> str:
     shown = " ".join(f"{name.lower()}={_text(value)}" for name, value in variables.items())
-    return f"{shown} _ERROR_=1 _N_=1".strip()
+    return f"{shown} _ERROR_=1 _N_={number}".strip()
 
 
 def _text(value: Value) -> str:
@@ -178,7 +219,7 @@ def _call(text: str, variables: dict[str, Value], job: Job) -> None:
         macros.assign(_text(args[0]).strip(), value.strip() if name == "SYMPUTX" else value, job)
 
 
-def _put(text: str, variables: dict[str, Value], job: Job, target: str) -> None:
+def _put(text: str, variables: dict[str, Value], job: Job, target: str, noted: set[str], number: int) -> None:
     tokens = words(text)
     lines: list[str] = []
     current: list[str] = []
@@ -195,13 +236,16 @@ def _put(text: str, variables: dict[str, Value], job: Job, target: str) -> None:
             if following.isdigit():
                 index += 1
         elif token.upper() == "_ALL_":
-            current.append(" ".join(f"{n}={_text(v)}" for n, v in variables.items()) + " _ERROR_=0 _N_=1 ")
+            shown = " ".join(f"{n}={_text(v)}" for n, v in variables.items())
+            current.append(f"{shown} _ERROR_=0 _N_={number} ".lstrip())
         elif FORMAT.match(token) or token in "()=,":
             pass
         else:
             name = token.upper()
             if name not in variables:
                 variables[name] = None
+            if variables[name] is None and name not in noted:
+                noted.add(name)
                 job.write(f"NOTE: Variable {token} is uninitialized.", "note")
             if following == "=":
                 current.append(f"{token}={_text(variables[name])} ")

@@ -63,6 +63,8 @@ GLOBAL = {
     "CARDS",
 }
 MACRO_STATEMENTS = {"%LET", "%PUT", "%ABORT", "%GLOBAL", "%LOCAL", "%SYMDEL", "%MACRO", "%MEND", "%RETURN"}
+# Macro statements the subset echoes and does not run (so `%if … %then %do; … %end;` runs its body always).
+IGNORED_MACRO_STATEMENTS = {"%IF", "%THEN", "%ELSE", "%DO", "%END", "%GOTO", "%SYSCALL", "%SYSLPUT", "%SYSRPUT"}
 MAX_CALL_DEPTH = 10
 # The most source characters one job reads (a larger program is cut, with an error).
 MAX_CODE_CHARS = 16 * 1024 * 1024
@@ -328,7 +330,7 @@ def _macro_statement(statement: Statement, job: Job, reader: _Reader, depth: int
         for name in rest.split():
             if macros.NAME.fullmatch(name):
                 job.session.macros.setdefault(name.upper(), "")
-    elif keyword in MACRO_STATEMENTS:
+    elif keyword in MACRO_STATEMENTS or keyword in IGNORED_MACRO_STATEMENTS:
         return
     else:
         _call(statement, job, reader, depth)
