@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from viya_mock.sas.domain.log import MAX_LINE_CHARS, MAX_LINES
-from viya_mock.sas.domain.run import Run, Session, execute
+from viya_mock.sas.domain.run import INTERNAL_ERROR, Run, Session, execute
 
 SAS_WORDS = st.sampled_from(
     [
@@ -68,6 +68,7 @@ def check(result: Run) -> None:
     assert result.duration >= (ats[-1] if ats else 0)
     assert result.outcome in {"completed", "error"}
     assert (result.outcome == "error") == (result.condition_code > 4)
+    assert not any(INTERNAL_ERROR in line.line for line in result.log)
 
 
 @settings(max_examples=300, deadline=None)

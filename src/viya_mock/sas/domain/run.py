@@ -66,6 +66,8 @@ MACRO_STATEMENTS = {"%LET", "%PUT", "%ABORT", "%GLOBAL", "%LOCAL", "%SYMDEL", "%
 # Macro statements the subset echoes and does not run (so `%if … %then %do; … %end;` runs its body always).
 IGNORED_MACRO_STATEMENTS = {"%IF", "%THEN", "%ELSE", "%DO", "%END", "%GOTO", "%SYSCALL", "%SYSLPUT", "%SYSRPUT"}
 MAX_CALL_DEPTH = 10
+# What the log says if the subset itself fails on a program (a bug: the service still gets a Run).
+INTERNAL_ERROR = "An internal error occurred in the SAS session; the rest of the program was not run."
 # The most source characters one job reads (a larger program is cut, with an error).
 MAX_CODE_CHARS = 16 * 1024 * 1024
 
@@ -89,6 +91,8 @@ def execute(
         _run(_lines(code, job), job, variables or {})
     except RecursionError:
         job.error("ERROR: The program is nested too deeply to run.")
+    except Exception:  # noqa: BLE001 - the last resort of "never raises"; the hostile-input tests look for it
+        job.error(f"ERROR: {INTERNAL_ERROR}")
     if job.log.full or job.listing.full:
         job.log.lines[-1:] = [Line("error", "ERROR: The log is full: output was cut.", job.clock)]
         job.syscc = max(job.syscc, 8)
