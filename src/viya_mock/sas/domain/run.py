@@ -5,6 +5,12 @@ from the job's start (so a `call sleep` of n seconds puts the later lines n seco
 and the service releases them as its clock passes), and anything random (plausible CPU times) comes from the
 `draw` the caller passes in. The service, not this package, decides when a job starts, what cancelling it
 keeps of its log (the lines written by then) and where results are stored.
+
+This module runs open code: it echoes source lines as SAS reads them, runs macro statements as they come,
+gathers each DATA or PROC step up to its `run;` and hands it to `datastep.py` or `procs.py`, and answers the
+global statements (`options`, `libname`, `filename`, `title`, `ods`). The supported subset and its choices are
+listed in NOTES.md ("The SAS session"). The values (`Line`, `Output`, `Session`, `Run`) live in `model.py` and
+are importable from here.
 """
 
 from __future__ import annotations
