@@ -450,3 +450,22 @@ def test_shutdown_answers_long_polls_in_every_tenant() -> None:
             return [answer.text for answer in await asyncio.wait_for(asyncio.gather(*polls), 5)]
 
     assert asyncio.run(polls_then_stop()) == ["running"] * 3
+
+
+def test_bodies_under_a_prefix_keep_the_apps_limits() -> None:
+    """The prefix reads a JSON body to rewrite it only within the app's own bounds: a large one is still a 413
+    before it is read, and a chunked one is rewritten like any other."""
+    small = Tenants(settings(max_body=2_000))
+    with TestClient(small, headers=ADMIN_HEADERS) as client:
+        padded = {"jobDefinitionUri": f"{ALICE}{PROC_PRINT_URI}", "description": "x" * 3_000}
+        assert_sas_error(client.post(f"{ALICE}/jobExecution/jobs", json=padded), 413)
+        body = json.dumps({"jobDefinitionUri": f"{ALICE}{PROC_PRINT_URI}"}).encode()
+        chunked = client.post(
+            f"{ALICE}/jobExecution/jobs",
+            content=iter([body[:20], body[20:]]),
+            headers={"Content-Type": "application/json"},
+        )
+        assert chunked.status_code == 201, chunked.text
+        assert chunked.json()["jobRequest"]["jobDefinitionUri"] == f"{ALICE}{PROC_PRINT_URI}"
+        stored = small.get_or_create("alice").container.jobs.get(chunked.json()["id"]).view.doc
+        assert stored["jobRequest"]["jobDefinitionUri"] == PROC_PRINT_URI
