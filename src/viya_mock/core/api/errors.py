@@ -39,9 +39,14 @@ def _path(request: ConnexionRequest) -> str:
 
 
 def _route_path(request: ConnexionRequest) -> str:
-    """The path below the root path (a tenant's `/t/<name>`), which the documents' templates describe."""
+    """The path below the app's own root (a tenant's `/t/<name>`), which the documents' templates describe.
+
+    Past routing, `root_path` also holds the API's mount (`/t/alice/jobExecution`); Starlette keeps the root
+    the app was served under in `app_root_path`.
+    """
     path: str = request.url.path
-    root: str = request.scope.get("root_path", "")
+    scope = request.scope
+    root: str = scope.get("app_root_path", scope.get("root_path", ""))
     if root and path.startswith(f"{root}/"):
         return path[len(root) :]
     return path
