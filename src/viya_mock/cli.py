@@ -17,7 +17,8 @@ from viya_mock.resources import bundled_fixtures
 EPILOG = """Every option can also be set with the environment variable shown in its help; the option wins.
 The admin API is served under /__admin (reset, scenarios, clock, request journal, store export). Its POST,
 PUT and DELETE calls need the header 'X-Viya-Mock-Admin: 1' (or a JSON or YAML body); off loopback, also the
-admin token."""
+admin token. A tenant of its own (store, clock, seed, scenarios, journal) is reached under /t/<name>/ or with
+the header 'X-Viya-Mock-Tenant: <name>'."""
 
 
 def _env(name: str) -> str | None:

@@ -143,3 +143,16 @@ def test_a_state_file_in_a_missing_folder_stops_the_start(tmp_path: Path, capsys
 
     assert main(["serve", "--no-fixtures", "--state-file", str(tmp_path / "gone" / "state.json")]) == 2
     assert f"the state file {tmp_path / 'gone' / 'state.json'} cannot be used: its folder" in capsys.readouterr().err
+
+
+def test_max_tenants_from_the_option_or_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert settings_from(["serve"]).max_tenants == 64
+    monkeypatch.setenv("VIYA_MOCK_MAX_TENANTS", "3")
+    assert settings_from(["serve"]).max_tenants == 3
+    assert settings_from(["serve", "--max-tenants", "0"]).max_tenants == 0
+
+
+def test_a_negative_max_tenants_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        settings_from(["serve", "--max-tenants", "-1"])
+    assert "not a whole number of 0 or more" in capsys.readouterr().err

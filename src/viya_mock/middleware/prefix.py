@@ -46,8 +46,10 @@ API_ROOTS = (
     "/folders",
 )
 REWRITTEN_HEADERS = frozenset((b"location", b"content-location"))
-# Bodies that are bytes someone stored, not representations: file content and the uploads that carry it.
-STORED_BYTES = re.compile(r"/files/files(/[^/]+/content)?\Z")
+# Bodies that are bytes someone stored, not representations: the uploads that carry file content in, and the
+# content going out.
+UPLOADS = (("POST", re.compile(r"/files/files\Z")), ("PUT", re.compile(r"/files/files/[^/]+/content\Z")))
+CONTENT = re.compile(r"/files/files/[^/]+/content\Z")
 # A root ends where a name could not go on ("/files" is a root of "/files/x" and "/files?x", not "/filesx").
 _END_OF_ROOT = r"(?![A-Za-z0-9_.~-])"
 
@@ -143,10 +145,11 @@ class PrefixMiddleware:
         query = self._inbound_query(scope.get("query_string", b""))
         if query is not None:
             scope["query_string"] = query
-        stored_bytes = STORED_BYTES.search(route_path(scope)) is not None
-        if not stored_bytes:
+        path, method = route_path(scope), scope["method"]
+        if not any(method == wanted and pattern.search(path) for wanted, pattern in UPLOADS):
             scope, receive = await self._inbound_body(scope, receive)
-        await self.app(scope, receive, self._outbound_sender(send, scope["method"] == "HEAD", stored_bytes))
+        content = method in ("GET", "HEAD") and CONTENT.search(path) is not None
+        await self.app(scope, receive, self._outbound_sender(send, method == "HEAD", content))
 
     def _inbound_query(self, query: bytes) -> bytes | None:
         """The query string with the prefix taken out of every value that names a prefixed URI (None: as is)."""
@@ -200,7 +203,7 @@ class PrefixMiddleware:
         kept.append((b"content-length", str(len(rewritten)).encode()))
         return dict(scope, headers=kept), _replay([rewritten], receive, complete=True)
 
-    def _outbound_sender(self, send: Send, head: bool, stored_bytes: bool) -> Send:
+    def _outbound_sender(self, send: Send, head: bool, content: bool) -> Send:
         held: Message | None = None
         chunks: list[bytes] = []
 
@@ -212,7 +215,7 @@ class PrefixMiddleware:
                     for name, value in message.get("headers", [])
                 ]
                 content_type = next((value for name, value in headers if name.lower() == b"content-type"), None)
-                if stored_bytes or not is_json(content_type):
+                if content or not is_json(content_type):
                     await send({**message, "headers": headers})
                 elif head:
                     await send({**message, "headers": [(n, v) for n, v in headers if n.lower() != b"content-length"]})

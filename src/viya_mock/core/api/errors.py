@@ -38,19 +38,17 @@ def _path(request: ConnexionRequest) -> str:
     return f"path: {request.url.path}"
 
 
-_TENANT_ROOT = re.compile(r"/t/[^/]+")
-
-
 def _route_path(request: ConnexionRequest) -> str:
-    """The path below a tenant's `/t/<name>`, which the documents' templates (with their API root) describe.
+    """The path below the app's own root (a tenant's `/t/<name>`), which the documents' templates describe.
 
-    Only the tenant's part of `root_path` is taken off: inside an API, Connexion adds the API's own root
-    (`/jobExecution`) to it, and that part belongs to the path the templates are matched against.
+    Past routing, `root_path` also holds the API's mount (`/t/alice/jobExecution`); Starlette keeps the root
+    the app was served under in `app_root_path`.
     """
     path: str = request.url.path
-    tenant = _TENANT_ROOT.match(request.scope.get("root_path", ""))
-    if tenant and path.startswith(f"{tenant.group()}/"):
-        return path[len(tenant.group()) :]
+    scope = request.scope
+    root: str = scope.get("app_root_path", scope.get("root_path", ""))
+    if root and path.startswith(f"{root}/"):
+        return path[len(root) :]
     return path
 
 
