@@ -20,6 +20,7 @@ from starlette.formparsers import MultiPartException
 from viya_mock import documents
 from viya_mock.admin.api.accounts import AccountHandlers
 from viya_mock.admin.api.handlers import AdminHandlers
+from viya_mock.compute.api.handlers import ComputeHandlers
 from viya_mock.container import Container
 from viya_mock.core.api import errors
 from viya_mock.core.api.bodies import EmptyBodies, optional_bodies
@@ -54,6 +55,7 @@ DOCUMENTS = (
     "admin.yaml",
     "saslogon.yaml",
     "identities.yaml",
+    "compute.yaml",
 )
 # SAS Logon ignores form fields and query parameters it does not know (UAA does); the others are strict.
 LENIENT = frozenset(("saslogon.yaml",))
@@ -90,6 +92,7 @@ def create_app(settings: Settings | None = None) -> connexion.AsyncApp:
             LogonHandlers(container.logon, settings.user),
             IdentityHandlers(container.identities),
             AccountHandlers(container.logon),
+            ComputeHandlers(container.compute),
         ]
     )
     # An exception that escapes every handler (a bug in a middleware) still leaves as a SAS error.

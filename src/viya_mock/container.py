@@ -12,6 +12,7 @@ from pathlib import Path
 from viya_mock import documents
 from viya_mock.admin.services.admin import AdminService
 from viya_mock.clock import Clock, SystemClock, VirtualClock
+from viya_mock.compute.services.compute import ComputeService
 from viya_mock.core.store.memory import Store
 from viya_mock.core.store.seeding import ACCOUNTS, seed, seed_accounts
 from viya_mock.files.services.files import FileService
@@ -27,6 +28,7 @@ from viya_mock.logon.services.tokens import Tokens
 from viya_mock.principal import CurrentUser
 from viya_mock.randomness import Randomness
 from viya_mock.resources import bundled_fixtures
+from viya_mock.sas.domain.run import execute
 from viya_mock.scenarios.engine import ScenarioBook
 from viya_mock.scenarios.loader import load_path
 from viya_mock.scenarios.model import Script
@@ -75,6 +77,15 @@ class Container:
             jobs=self.jobs,
         )
         self.files = FileService(store, clock, randomness, self.jobs, user=user, max_file_size=settings.max_file_size)
+        files = self.files
+        self.compute = ComputeService(
+            store,
+            clock,
+            randomness,
+            user=user,
+            read_file=lambda uri: files.content(uri.rstrip("/").rsplit("/", 1)[-1], text=False).data,
+            execute=execute,
+        )
         self.journal = Journal()
         pem = settings.signing_key.read_bytes() if settings.signing_key is not None else None
         if pem is not None:
