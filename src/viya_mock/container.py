@@ -55,6 +55,16 @@ class Container:
         self.startup_scenarios = [scenario for path in settings.scenarios for scenario in load_path(path)]
         default_script = Script(steps=default_steps(settings.job_duration))
         book = self.scenarios
+        # Compute reads a job's codeUri through the Files service, which is built below (it serves the logs
+        # of Job Execution jobs, which run their programs through Compute).
+        self.compute = ComputeService(
+            store,
+            clock,
+            randomness,
+            user=user,
+            read_file=lambda uri: self.files.content(uri.rstrip("/").rsplit("/", 1)[-1], text=False).data,
+            execute=execute,
+        )
         self.jobs = JobService(
             store,
             clock,
@@ -65,6 +75,7 @@ class Container:
             user=user,
             heartbeat_interval=settings.heartbeat_interval,
             heartbeat_grace=settings.heartbeat_grace,
+            compute=self.compute,
         )
         self.job_requests = JobRequestService(
             JOB_REQUEST,
@@ -77,15 +88,6 @@ class Container:
             jobs=self.jobs,
         )
         self.files = FileService(store, clock, randomness, self.jobs, user=user, max_file_size=settings.max_file_size)
-        files = self.files
-        self.compute = ComputeService(
-            store,
-            clock,
-            randomness,
-            user=user,
-            read_file=lambda uri: files.content(uri.rstrip("/").rsplit("/", 1)[-1], text=False).data,
-            execute=execute,
-        )
         self.journal = Journal()
         pem = settings.signing_key.read_bytes() if settings.signing_key is not None else None
         if pem is not None:

@@ -35,6 +35,8 @@ from viya_mock.sas.domain.run import Line, Output, Run, Session
 
 Execute = Callable[..., Run]
 
+# The context a Job Execution job runs in when its arguments name none.
+JES_CONTEXT_NAME = "SAS Job Execution compute context"
 # Sessions the server holds at once; creating one more is refused until one is deleted.
 MAX_SESSIONS = 1_000
 
@@ -390,6 +392,32 @@ class ComputeService:
             session.revision += 1
         self._notify(session)
         self.clock.changes.notify(job_id)
+
+    def run_for_job(
+        self, context_name: str | None, code: str, variables: Mapping[str, str], *, user: str, now: int
+    ) -> ComputeJob:
+        """The Compute job behind a Job Execution job: a session of its own in the named context (the Job
+        Execution context when it names none or an unknown one), started at once and ended with the job, so
+        it is not listed among the server's sessions nor counted against their limit."""
+        context = next(
+            (c for c in self.store.compute_contexts.values() if c.doc.get("name") == context_name),
+            None,
+        )
+        name = str(context.doc["name"]) if context is not None else (context_name or JES_CONTEXT_NAME)
+        server = self.randomness.uuid()
+        session_id = f"{server}-ses0000"
+        sas = Session(id=session_id, user=user, work_path=f"/opt/sas/viya/config/var/tmp/compsrv/default/{server}/")
+        job_id = self.randomness.uuid().upper()
+        run = self.execute(code, sas, job_id=job_id, variables=dict(variables), draw=self.randomness.random.random)
+        return ComputeJob(
+            id=job_id,
+            session_id=session_id,
+            created=now,
+            start=now,
+            run=run,
+            request={"name": name},
+            created_by=user,
+        )
 
     # -- output --------------------------------------------------------------------------------------
 
