@@ -64,6 +64,7 @@ class Container:
             user=user,
             read_file=lambda uri: self.files.content(uri.rstrip("/").rsplit("/", 1)[-1], text=False).data,
             execute=execute,
+            scripts=book.compute_script_for,
         )
         self.jobs = JobService(
             store,

@@ -32,6 +32,7 @@ from viya_mock.core.query.paging import Page, SortKey
 from viya_mock.core.store.memory import Store
 from viya_mock.randomness import Randomness
 from viya_mock.sas.domain.run import Line, Output, Run, Session
+from viya_mock.scenarios.model import ComputeScript
 
 Execute = Callable[..., Run]
 
@@ -147,6 +148,7 @@ class ComputeService:
         user: Callable[[], str],
         read_file: Callable[[str], bytes],
         execute: Execute,
+        scripts: Callable[[str], ComputeScript | None] = lambda code: None,
         max_sessions: int = MAX_SESSIONS,
     ) -> None:
         self.store = store
@@ -155,6 +157,8 @@ class ComputeService:
         self.user = user
         self.read_file = read_file
         self.execute = execute
+        # The scenario that scripts a program, by its text (None: the interpreter runs it).
+        self.scripts = scripts
         self.max_sessions = max_sessions
 
     # -- contexts ------------------------------------------------------------------------------------
@@ -289,9 +293,7 @@ class ComputeService:
         with self.store.lock:
             now = self.clock.now()
             job_id = self.randomness.uuid().upper()
-            run = self.execute(
-                code, session.sas, job_id=job_id, variables=variables, draw=self.randomness.random.random
-            )
+            run = self._run(code, session.sas, job_id, variables)
             job = ComputeJob(
                 id=job_id,
                 session_id=session.id,
@@ -304,6 +306,14 @@ class ComputeService:
             session.add(job, now)
         self.clock.changes.notify(session.id)
         return JobSnapshot(job, session, now)
+
+    def _run(self, code: str | list[str], sas: Session, job_id: str, variables: dict[str, str]) -> Run:
+        """What the program writes: a scenario's script when one matches its text, else the interpreter's run."""
+        script = self.scripts(code if isinstance(code, str) else "\n".join(code))
+        if script is None:
+            return self.execute(code, sas, job_id=job_id, variables=variables, draw=self.randomness.random.random)
+        sas.macros.update({name.upper(): value for name, value in variables.items()})
+        return scripted_run(script)
 
     def _code_from(self, uri: str) -> str:
         try:
@@ -408,7 +418,7 @@ class ComputeService:
         session_id = f"{server}-ses0000"
         sas = Session(id=session_id, user=user, work_path=f"/opt/sas/viya/config/var/tmp/compsrv/default/{server}/")
         job_id = self.randomness.uuid().upper()
-        run = self.execute(code, sas, job_id=job_id, variables=dict(variables), draw=self.randomness.random.random)
+        run = self._run(code, sas, job_id, dict(variables))
         return ComputeJob(
             id=job_id,
             session_id=session_id,
@@ -521,6 +531,22 @@ class ComputeService:
             if item["name"] == name.upper():
                 return item
         raise NotFound(f'The macro variable "{name}" does not exist in session {session_id}.')
+
+
+def scripted_run(script: ComputeScript) -> Run:
+    """A scenario's compute section as the run of a program; it lasts until its last line unless it says."""
+    log = [Line(kind, text, at) for kind, text, at in script.log]  # type: ignore[arg-type]
+    listing = [Line(kind, text, at) for kind, text, at in script.listing]  # type: ignore[arg-type]
+    last = max((line.at for line in (*log, *listing)), default=0)
+    return Run(
+        log=log,
+        listing=listing,
+        results=[],
+        webout=script.webout.encode() if script.webout is not None else None,
+        condition_code=script.condition_code,
+        outcome=script.state,  # type: ignore[arg-type]
+        duration=script.duration if script.duration is not None else last,
+    )
 
 
 def _check_if_match(if_match: str | None, etag: str) -> None:
