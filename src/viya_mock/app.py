@@ -24,6 +24,7 @@ from viya_mock.admin.api.handlers import AdminHandlers
 from viya_mock.admin.api.tenants import TenantHandlers
 from viya_mock.admin.services.tenants import SingleTenant, TenantDirectory
 from viya_mock.clock import SystemClock
+from viya_mock.compute.api.handlers import ComputeHandlers
 from viya_mock.container import Container
 from viya_mock.core.api import errors
 from viya_mock.core.api.bodies import EmptyBodies, optional_bodies
@@ -58,6 +59,7 @@ DOCUMENTS = (
     "admin.yaml",
     "saslogon.yaml",
     "identities.yaml",
+    "compute.yaml",
 )
 # SAS Logon ignores form fields and query parameters it does not know (UAA does); the others are strict.
 LENIENT = frozenset(("saslogon.yaml",))
@@ -100,6 +102,7 @@ def create_app(settings: Settings | None = None, tenants: TenantDirectory | None
             IdentityHandlers(container.identities),
             AccountHandlers(container.logon),
             TenantHandlers(directory),
+            ComputeHandlers(container.compute),
         ]
     )
     # An exception that escapes every handler (a bug in a middleware) still leaves as a SAS error.

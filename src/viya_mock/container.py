@@ -12,6 +12,7 @@ from pathlib import Path
 from viya_mock import documents
 from viya_mock.admin.services.admin import AdminService
 from viya_mock.clock import Clock, SystemClock, VirtualClock
+from viya_mock.compute.services.compute import ComputeService
 from viya_mock.core.store.memory import Store
 from viya_mock.core.store.seeding import ACCOUNTS, seed, seed_accounts
 from viya_mock.files.services.files import FileService
@@ -27,6 +28,7 @@ from viya_mock.logon.services.tokens import Tokens
 from viya_mock.principal import CurrentUser
 from viya_mock.randomness import Randomness
 from viya_mock.resources import bundled_fixtures
+from viya_mock.sas.domain.run import execute
 from viya_mock.scenarios.engine import ScenarioBook
 from viya_mock.scenarios.loader import load_path
 from viya_mock.scenarios.model import Script
@@ -53,6 +55,17 @@ class Container:
         self.startup_scenarios = [scenario for path in settings.scenarios for scenario in load_path(path)]
         default_script = Script(steps=default_steps(settings.job_duration))
         book = self.scenarios
+        # Compute reads a job's codeUri through the Files service, which is built below (it serves the logs
+        # of Job Execution jobs, which run their programs through Compute).
+        self.compute = ComputeService(
+            store,
+            clock,
+            randomness,
+            user=user,
+            read_file=lambda uri: self.files.content(uri.rstrip("/").rsplit("/", 1)[-1], text=False).data,
+            execute=execute,
+            scripts=book.compute_script_for,
+        )
         self.jobs = JobService(
             store,
             clock,
@@ -63,6 +76,7 @@ class Container:
             user=user,
             heartbeat_interval=settings.heartbeat_interval,
             heartbeat_grace=settings.heartbeat_grace,
+            compute=self.compute,
         )
         self.job_requests = JobRequestService(
             JOB_REQUEST,

@@ -495,7 +495,9 @@ class TestJobFiles:
         assert (text_file["name"], text_file["contentType"]) == (key, "text/plain")
         text = client.get(f"{uri}/content")
         assert text.headers["content-type"].startswith("text/plain")
-        assert text.text == "NOTE: The SAS System stopped processing this job."
+        # The definition is of type Compute: its program's log (source lines first), then the provider's note.
+        assert text.text.splitlines()[0].endswith("ods html style=HTMLBlue;")
+        assert text.text.endswith("\nNOTE: The SAS System stopped processing this job.")
 
     def test_results_named_by_a_provider_resolve(self, client: TestClient, clock: VirtualClock) -> None:
         job = submit(client)

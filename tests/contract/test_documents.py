@@ -79,7 +79,7 @@ def test_an_invalid_job_fails_the_schema_so_the_sample_check_can_fail() -> None:
     assert list(schema_validator("Job").iter_errors({"state": "sleeping", "heartbeatInterval": "x"}))
 
 
-@pytest.mark.parametrize("root", ["/jobExecution", "/jobDefinitions", "/files", "/__admin"])
+@pytest.mark.parametrize("root", ["/jobExecution", "/jobDefinitions", "/files", "/__admin", "/compute"])
 def test_each_served_document_is_complete_on_its_own(root: str) -> None:
     from starlette.testclient import TestClient
 

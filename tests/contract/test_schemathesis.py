@@ -31,6 +31,7 @@ JOB_DEFINITIONS = schema_of("/jobDefinitions")
 FILES = schema_of("/files")
 LOGON = schema_of("/SASLogon")
 IDENTITIES = schema_of("/identities")
+COMPUTE = schema_of("/compute")
 # Fuzzing the admin API loads random scenarios (faults on every path, say), moves the clock and imports
 # stores, so it gets an app of its own rather than pulling the others' ground from under them.
 ADMIN = schema_of("/__admin", create_app(Settings(virtual_start=START_MS, seed=3)))
@@ -63,6 +64,12 @@ def test_saslogon(case: Any) -> None:
 @IDENTITIES.parametrize()
 @FUZZ
 def test_identities(case: Any) -> None:
+    case.call_and_validate()
+
+
+@COMPUTE.parametrize()
+@FUZZ
+def test_compute(case: Any) -> None:
     case.call_and_validate()
 
 

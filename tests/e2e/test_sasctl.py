@@ -18,7 +18,7 @@ import jwt
 import pytest
 from sasctl import Session, exceptions
 from sasctl._services.service import Service
-from sasctl.core import request_link
+from sasctl.core import PagedList, request_link
 from sasctl.services import files
 
 from tests.e2e.live import serving
@@ -260,3 +260,72 @@ class TestJobs:
         assert JobExecution.get_job(job.id) is None
         assert JobDefinitions.get_definition(made.id) is None
         assert files.get_file(log_id) is None  # the job's log went with it
+
+
+# -- compute ---------------------------------------------------------------------------------------------
+#
+# sasctl 1.12 ships no Compute module; its (unreleased) compute service sends these requests through the same
+# Service, request_link and PagedList machinery: a context by name, a session from its `createSession` link with
+# no body, a job posted as application/json, the log paged by `next`, a cancel with If-Match, a delete.
+
+CONTEXT = "SAS Job Execution compute context"
+
+
+class Compute(Service):  # type: ignore[misc]
+    _SERVICE_ROOT = "/compute"
+    list_contexts, get_context, _update_context, _delete_context = Service._crud_funcs("/contexts", "context")
+
+    @classmethod
+    def create_job(cls, session: Any, code: list[str]) -> Any:
+        """sasctl's compute.create_job body: unset members as null or empty."""
+        body = {
+            "version": 3,
+            "name": None,
+            "description": None,
+            "environment": {},
+            "variables": None,
+            "code": code,
+            "resources": [],
+            "attributes": {},
+        }
+        return cls.post(f"/sessions/{session['id']}/jobs", json=body, headers={"Content-Type": "application/json"})
+
+
+class TestCompute:
+    def test_a_context_by_name_and_a_session_from_its_link(self, session: Session, expected: Expected) -> None:
+        context = Compute.get_context(CONTEXT)
+        assert context["name"] == CONTEXT
+        created = request_link(context, "createSession")
+        assert created["id"].endswith("-ses0000") and created["state"] == "idle"
+        assert created._headers["ETag"]
+
+    def test_a_job_and_its_log_paged_by_next(self, session: Session, admin: httpx.Client, expected: Expected) -> None:
+        compute_session = request_link(Compute.get_context(CONTEXT), "createSession")
+        code = [f"%put line {n};" for n in range(25)]
+        job = Compute.create_job(compute_session, code)
+        assert job["state"] in {"pending", "running"}
+        advance(admin, "PT1S")
+        assert Compute.get(f"/sessions/{compute_session['id']}/jobs/{job['id']}/state") == "completed"
+        log = request_link(job, "log")
+        assert isinstance(log, PagedList)
+        lines = [item["line"] for item in log if item["type"] == "source"]
+        assert len(lines) == 25 and lines[0].endswith("%put line 0;") and lines[-1].endswith("%put line 24;")
+
+    def test_cancel_with_if_match_then_delete_the_session(
+        self, session: Session, admin: httpx.Client, expected: Expected
+    ) -> None:
+        expected.allow(404, "GET", "/compute/sessions/*")
+        compute_session = request_link(Compute.get_context(CONTEXT), "createSession")
+        sid = compute_session["id"]
+        job = Compute.create_job(compute_session, ["data _null_;", "run;"])
+        state = Compute.get(f"/sessions/{sid}/jobs/{job['id']}/state", format_="response")
+        assert state.text == "running"
+        canceled = Compute.put(
+            f"/sessions/{sid}/jobs/{job['id']}/state",
+            params={"value": "canceled"},
+            headers={"If-Match": state.headers["ETag"]},
+        )
+        assert canceled == "canceled"
+        assert Compute.get(f"/sessions/{sid}/jobs/{job['id']}")["state"] == "canceled"
+        Compute.delete(f"/sessions/{sid}")
+        assert Compute.get(f"/sessions/{sid}") is None

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from viya_mock.scenarios.model import Fault, Scenario, Script
+from viya_mock.scenarios.model import ComputeScript, Fault, Scenario, Script
 
 
 class ScenarioBook:
@@ -55,6 +55,13 @@ class ScenarioBook:
         for scenario in self._scenarios.values():
             if scenario.script is not None and scenario.match.matches(request, submitter, headers):
                 return scenario.script
+        return None
+
+    def compute_script_for(self, code: str) -> ComputeScript | None:
+        """The first scenario with a `compute` section whose match takes the program's text."""
+        for scenario in self._scenarios.values():
+            if scenario.compute is not None and scenario.match.matches_code(code):
+                return scenario.compute
         return None
 
     def fault_for(self, method: str, path: str, headers: Mapping[str, str]) -> tuple[str, Fault] | None:

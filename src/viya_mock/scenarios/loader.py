@@ -23,7 +23,7 @@ from viya_mock.core.domain.limits import MAX_DEPTH, MAX_YAML_NODES
 from viya_mock.core.domain.timestamps import MAX_DURATION_MS, MAX_DURATION_TEXT
 from viya_mock.jobexecution.domain.states import ENDED, JobState
 from viya_mock.jobexecution.domain.timeline import Step
-from viya_mock.scenarios.model import Fault, Match, Scenario, Script
+from viya_mock.scenarios.model import ComputeScript, Fault, Match, Scenario, Script
 
 _ANCHOR = datetime(2000, 1, 1)
 
@@ -133,6 +133,29 @@ def _fault(document: Mapping[str, Any]) -> Fault:
     )
 
 
+def _lines(items: Sequence[Any], default_type: str) -> tuple[tuple[str, str, int], ...]:
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            out.append((default_type, item, 0))
+        else:
+            at = duration_ms(item["after"]) if "after" in item else 0
+            out.append((item.get("type", default_type), item["line"], at))
+    return tuple(out)
+
+
+def _compute(document: Mapping[str, Any], name: str) -> ComputeScript:
+    return ComputeScript(
+        log=_lines(document.get("log") or (), "note"),
+        listing=_lines(document.get("listing") or (), "normal"),
+        webout=document.get("webout"),
+        state=document.get("state", "completed"),
+        condition_code=int(document.get("conditionCode", 0)),
+        duration=duration_ms(document["duration"]) if "duration" in document else None,
+        scenario=name,
+    )
+
+
 def _scenario(document: Mapping[str, Any], source: str) -> Scenario:
     match = document.get("match") or {}
     definition = match.get("jobDefinition") or {}
@@ -159,8 +182,10 @@ def _scenario(document: Mapping[str, Any], source: str) -> Scenario:
             definition_uri=definition.get("uri"),
             arguments=dict(match.get("arguments") or {}),
             headers=dict(match.get("headers") or {}),
+            code=match.get("code"),
         ),
         script=script,
+        compute=_compute(document["compute"], document["name"]) if "compute" in document else None,
         faults=tuple(_fault(fault) for fault in document.get("faults", ())),
         document=document,
     )

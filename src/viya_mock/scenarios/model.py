@@ -25,6 +25,11 @@ class Match:
     definition_uri: str | None = None
     arguments: Mapping[str, str] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
+    # Compute jobs only: a glob over the program's text.
+    code: str | None = None
+
+    def matches_code(self, code: str) -> bool:
+        return self.code is None or fnmatchcase(code, self.code)
 
     def matches(self, request: Mapping[str, Any], submitter: str, headers: Mapping[str, str]) -> bool:
         definition = request.get("jobDefinition") or {}
@@ -79,6 +84,20 @@ class Script:
 
 
 @dataclass(frozen=True, slots=True)
+class ComputeScript:
+    """What a matching Compute job's program writes: lines as (type, text, ms after the start), _webout, how
+    it ends (`state`, `condition_code`) and how long it runs."""
+
+    log: tuple[tuple[str, str, int], ...] = ()
+    listing: tuple[tuple[str, str, int], ...] = ()
+    webout: str | None = None
+    state: str = "completed"
+    condition_code: int = 0
+    duration: int | None = None
+    scenario: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     name: str
     source: str
@@ -87,3 +106,4 @@ class Scenario:
     script: Script | None = None
     faults: tuple[Fault, ...] = ()
     document: Mapping[str, Any] = field(default_factory=dict)
+    compute: ComputeScript | None = None

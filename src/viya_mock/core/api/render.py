@@ -76,6 +76,11 @@ def bytes_response(
     return Response(content=data, status_code=status, headers={**(headers or {}), "Content-Type": media_type})
 
 
+def not_modified() -> Response:
+    """304: nothing changed while a long poll waited; no body and no ETag, as Compute answers."""
+    return Response(status_code=304)
+
+
 def no_content(headers: Mapping[str, str] | None = None) -> Response:
     return Response(status_code=204, headers=headers)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 
+from viya_mock.compute.domain.session import ComputeSession
 from viya_mock.core.domain.resource import Resource
 from viya_mock.files.domain.file import FILES_PREFIX, JOBS_PREFIX, File
 from viya_mock.jobexecution.domain.job import Job
@@ -33,6 +34,9 @@ class Store:
         self.users: dict[str, User] = {}
         self.clients: dict[str, Client] = {}
         self.authorization_codes: dict[str, AuthorizationCode] = {}
+        # Compute: the contexts (from fixtures) and the live sessions, each holding its jobs.
+        self.compute_contexts: dict[str, Resource] = {}
+        self.compute_sessions: dict[str, ComputeSession] = {}
 
     def add_job(self, job: Job) -> None:
         self.jobs[job.id] = job

@@ -13,7 +13,7 @@ from viya_mock.core.store.memory import Store
 from viya_mock.jobexecution.domain.job import job_from_representation
 from viya_mock.logon.domain.accounts import GRANTS, Client, User
 
-FILES = ("job-definitions.yaml", "job-requests.yaml", "jobs.yaml")
+FILES = ("job-definitions.yaml", "job-requests.yaml", "jobs.yaml", "compute-contexts.yaml")
 
 
 class FixtureError(ValueError):
@@ -46,8 +46,12 @@ def _resource(record: dict[str, Any]) -> Resource:
 
 def seed(store: Store, folder: Path) -> None:
     """Load every fixture file of the folder; a bad record raises FixtureError naming file and id."""
-    definitions, requests, jobs = (folder / name for name in FILES)
-    for path, target in ((definitions, store.job_definitions), (requests, store.job_requests)):
+    definitions, requests, jobs, contexts = (folder / name for name in FILES)
+    for path, target in (
+        (definitions, store.job_definitions),
+        (requests, store.job_requests),
+        (contexts, store.compute_contexts),
+    ):
         for record in _records(path):
             try:
                 target[record["id"]] = _resource(record)

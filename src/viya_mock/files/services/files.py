@@ -178,7 +178,8 @@ class FileService:
             return self._written(file_id, snapshot, lines, "text", name, TEXT, log_text(lines))
         if name.endswith(".log"):
             return self._written(file_id, snapshot, lines, "log", name, JSON, log_json(lines))
-        return self._written(file_id, snapshot, lines, "other", name, guess_type(name), b"")
+        content = snapshot.job.outputs.get(name, b"")
+        return self._written(file_id, snapshot, lines, "other", name, guess_type(name), content)
 
     def _written(
         self,

@@ -73,6 +73,8 @@ class Job:
     events: list[JobEvent] = field(default_factory=list)
     # Lines the provider writes to the job's log, each at an instant: (at, {"type": …, "line": …}).
     log: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    # Bytes of files the job's results name (by result name, such as `_webout.json`), when its program wrote them.
+    outputs: dict[str, bytes] = field(default_factory=dict)
     _view: JobView | None = None
     _view_from: int = 0
     _view_until: int = 0

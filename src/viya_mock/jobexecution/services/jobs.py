@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from viya_mock.clock import Clock, at_most
+from viya_mock.compute.domain.session import ComputeJob
+from viya_mock.compute.services.compute import ComputeService
 from viya_mock.core.domain.errors import (
     IdMismatch,
     IllegalTransition,
@@ -145,6 +147,7 @@ class JobService:
         user: Callable[[], str],
         heartbeat_interval: int,
         heartbeat_grace: int = 0,
+        compute: ComputeService | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -155,6 +158,8 @@ class JobService:
         self.user = user
         self.heartbeat_interval = heartbeat_interval
         self.heartbeat_grace = heartbeat_grace
+        # Runs the programs of jobs whose definition is of type Compute (None: they follow the timeline only).
+        self.compute = compute
 
     # -- reading -------------------------------------------------------------------------------------
 
@@ -271,14 +276,31 @@ class JobService:
             expires_after=expires_after,
             heartbeat_grace=self.heartbeat_grace,
         )
-        plan = self.provider.plan(script.steps, submitted=now, context_name=embedded["arguments"].get("_contextName"))
+        context_name = embedded["arguments"].get("_contextName")
+        program = self._program(embedded, script, context_name, user, now)
+        plan = self.provider.plan(script.steps, submitted=now, context_name=context_name, program=program)
         for event in plan.events:
             job.record(event)
         if plan.log_location is not None:
             job.log = plan.log
+        job.outputs = plan.outputs
         with self.store.lock:
             self.store.add_job(job)
         return JobSnapshot(job, job.view(now), now)
+
+    def _program(
+        self, embedded: Mapping[str, Any], script: Script, context_name: str | None, user: str, now: int
+    ) -> ComputeJob | None:
+        """The Compute job that runs the definition's code, for a job of type Compute that no scenario scripts
+        (a scenario's timeline is what the test asked for); its arguments become macro variables."""
+        definition = embedded.get("jobDefinition") or {}
+        code = definition.get("code")
+        if self.compute is None or script.scenario is not None or not isinstance(code, str) or not code.strip():
+            return None
+        if str(definition.get("type", "")).lower() != "compute":
+            return None
+        variables = {str(k): "" if v is None else str(v) for k, v in (embedded.get("arguments") or {}).items()}
+        return self.compute.run_for_job(context_name, code, variables, user=user, now=now)
 
     @staticmethod
     def _embedded_request(

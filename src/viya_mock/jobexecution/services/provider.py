@@ -7,9 +7,10 @@ timeline); nothing runs later. Reading the job folds the plan against the clock.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from viya_mock.compute.domain.session import ComputeJob
 from viya_mock.core.domain.timestamps import MAX_INSTANT_MS
 from viya_mock.jobexecution.domain.job import HEARTBEATS, JobEvent
 from viya_mock.jobexecution.domain.timeline import Step
@@ -25,6 +26,8 @@ class Plan:
     events: list[JobEvent]
     log_location: str | None
     log: list[tuple[int, dict[str, str]]]
+    # Content of result files the program wrote (`_webout.json`), by result name.
+    outputs: dict[str, bytes] = field(default_factory=dict)
 
 
 def default_steps(running_for: int) -> tuple[Step, ...]:
@@ -44,14 +47,32 @@ class Provider:
     def __init__(self, randomness: Randomness) -> None:
         self.randomness = randomness
 
-    def plan(self, steps: Sequence[Step], *, submitted: int, context_name: str | None) -> Plan:
-        """Turn scripted steps into timeline events; the log URI and Compute results are made up once."""
+    def plan(
+        self,
+        steps: Sequence[Step],
+        *,
+        submitted: int,
+        context_name: str | None,
+        program: ComputeJob | None = None,
+    ) -> Plan:
+        """Turn scripted steps into timeline events; the log URI and Compute results are made up once.
+
+        With `program` (the Compute job a Job Execution job of type Compute runs), the job completes no earlier
+        than the program ends, fails when the program ends in error, and its log is the program's log followed
+        by the provider's own lines.
+        """
         log_location: str | None = None
-        compute_job = self.randomness.uuid().upper()
+        compute_job = program.id if program is not None else self.randomness.uuid().upper()
         events: list[JobEvent] = []
         log: list[tuple[int, dict[str, str]]] = []
+        outputs: dict[str, bytes] = {}
+        if program is not None:
+            log.extend((program.start + line.at, {"type": line.type, "line": line.line}) for line in program.log.items)
         for step in sorted(steps, key=lambda s: s.after):
             at = submitted + step.after
+            completes = step.changes.get("state") == "completed"
+            if program is not None and completes:
+                at = max(at, program.end)
             if at > MAX_INSTANT_MS:
                 break  # the clock can never get there (it stops at the end of 9999), so neither can the job
             changes: dict[str, Any] = dict(step.changes)
@@ -61,20 +82,47 @@ class Provider:
                 log_location = log_location or FILES + self.randomness.uuid()
                 changes["logLocation"] = log_location
             if changes.get("state") == "completed" and "results" not in changes:
-                changes["results"] = self._compute_results(compute_job, context_name)
+                changes["results"] = self._compute_results(compute_job, context_name, program)
+                if program is not None and program.run.webout is not None:
+                    outputs[WEBOUT] = program.run.webout
+            if program is not None and completes and program.run.outcome == "error":
+                changes["state"] = "failed"
+                changes["error"] = _program_error(program)
             if "logLocation" in changes:
                 log_location = changes["logLocation"]
             log.extend((at, dict(line)) for line in step.log)
             only_heartbeats = set(changes) <= {HEARTBEATS}
             events.append(JobEvent(at=at, changes=changes, modifies=not only_heartbeats))
-        return Plan(events=events, log_location=log_location, log=log)
+        return Plan(events=events, log_location=log_location, log=log, outputs=outputs)
 
-    def _compute_results(self, compute_job: str, context_name: str | None) -> dict[str, str]:
-        """Results shaped like the Compute provider's: context, compute job and session, and the log file."""
-        session = self.randomness.uuid()
-        return {
-            "COMPUTE_CONTEXT": context_name or "SAS Job Execution compute context",
+    def _compute_results(
+        self, compute_job: str, context_name: str | None, program: ComputeJob | None = None
+    ) -> dict[str, str]:
+        """Results shaped like the Compute provider's: context, compute job and session, the log file, and
+        the `_webout.json` file when the program wrote to _webout."""
+        session = program.session_id if program is not None else f"{self.randomness.uuid()}-ses0000"
+        results = {
+            "COMPUTE_CONTEXT": (program.request.get("name") if program is not None else None)
+            or context_name
+            or "SAS Job Execution compute context",
             "COMPUTE_JOB": compute_job,
-            "COMPUTE_SESSION": f"{session}-ses0000 ended.",
+            "COMPUTE_SESSION": f"{session} ended.",
             f"{compute_job}.log.txt": FILES + self.randomness.uuid(),
         }
+        if program is not None and program.run.webout is not None:
+            results[WEBOUT] = FILES + self.randomness.uuid()
+        return results
+
+
+WEBOUT = "_webout.json"
+
+
+def _program_error(program: ComputeJob) -> dict[str, Any]:
+    """The error of a job whose program ended in error: the program's first ERROR line says why."""
+    first = next((line.line for line in program.log.items if line.type == "error"), None)
+    return {
+        "httpStatusCode": 400,
+        "message": f"The SAS program ended with errors (SYSCC={program.run.condition_code}).",
+        "details": [first] if first else [],
+        "version": 2,
+    }

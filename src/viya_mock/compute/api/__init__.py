@@ -1,0 +1,1 @@
+"""HTTP for Compute: handlers and representations."""

@@ -1,0 +1,1 @@
+"""Compute use cases: contexts, sessions, jobs and their output."""
