@@ -474,3 +474,19 @@ class TestRoutes:
         assert root.headers["content-type"] == "application/vnd.sas.api+json"
         assert rels(root.json()["links"]) == ["jobs", "create", "jobRequests"]
         assert client.head("/jobExecution/").status_code == 200
+
+
+def test_sasjs_submit_with_action_wait_and_an_embedded_definition_is_created(client: TestClient) -> None:
+    """@sasjs/adapter's JES executor: `POST /jobExecution/jobs?_action=wait` with the fetched definition inside."""
+    definition = client.get(PROC_PRINT_URI).json()
+    body = {
+        "name": "exec-print",
+        "description": "Powered by SASjs",
+        "jobDefinition": definition,
+        "arguments": {"_contextName": "SAS Job Execution compute context", "_OMITJSONLOG": "true"},
+    }
+    response = client.post("/jobExecution/jobs", params={"_action": "wait"}, json=body)
+    assert response.status_code == 201, response.text
+    job = response.json()
+    state = next(link for link in job["links"] if link["rel"] == "state")
+    assert client.get(state["href"], params={"_action": "wait", "wait": 0}).text in ("pending", "running")
