@@ -18,19 +18,7 @@ MAX_YAML_NODES = 100_000
 
 def deeper_than(value: Any, limit: int) -> bool:
     """Whether lists and dicts in `value` nest more than `limit` levels (a scalar is level 0), without recursion."""
-    pending: list[tuple[Any, int]] = [(value, 0)]
-    while pending:
-        item, depth = pending.pop()
-        if isinstance(item, dict):
-            children: Any = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        if depth + 1 > limit:
-            return True
-        pending.extend((child, depth + 1) for child in children)
-    return False
+    return too_big(value, limit, None) is not None
 
 
 # How many nodes (values, arrays and objects) a JSON request body may hold. The store import, whose body is a
