@@ -39,6 +39,7 @@ class Second:
 
     latencies: list[float] = field(default_factory=list)
     server_errors: int = 0
+    transport_errors: list[str] = field(default_factory=list)
     rss_mb: float = 0.0
 
 
@@ -56,10 +57,11 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def start_server(port: int) -> subprocess.Popen[bytes]:
+def start_server(port: int, log: Path | None) -> subprocess.Popen[bytes]:
     pin = ["taskset", "-c", "0"] if (os.cpu_count() or 1) > 1 else []
     command = [*pin, sys.executable, "-m", "viya_mock", "serve", "--port", str(port), "--job-duration", "2"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    output = log.open("wb") if log else subprocess.DEVNULL
+    process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=output)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -77,34 +79,47 @@ async def client_loop(client: httpx.AsyncClient, seed: int, stop: float, seconds
     while (now := time.monotonic()) < stop:
         action = chance.random()
         began = time.perf_counter()
-        if action < 0.25 or not mine:
-            response = await client.post("/jobExecution/jobs", json={"jobDefinitionUri": DEFINITION}, headers=SUBMIT)
-            if response.status_code == 201:
-                mine.append(response.json()["id"])
-        else:
-            job = chance.choice(mine)
-            uri = f"/jobExecution/jobs/{job}"
-            if action < 0.5:
-                response = await client.get(uri)
-            elif action < 0.6:
-                response = await client.get(f"{uri}/state", params={"wait": "0.5"})
-            elif action < 0.7:
-                response = await client.put(f"{uri}/heartbeatTimeStamp")
-            elif action < 0.75:
-                response = await client.put(f"{uri}/state", params={"value": "canceled"})
-            elif action < 0.9:
-                response = await client.get(
-                    "/jobExecution/jobs", params={"filter": "eq(state,'running')", "sortBy": "creationTimeStamp"}
-                )
-            else:
-                response = await client.delete(uri)
-                mine.remove(job)
-        if len(mine) > KEPT_PER_CLIENT:
-            await client.delete(f"/jobExecution/jobs/{mine.pop(0)}")
+        try:
+            response = await one_request(client, chance, action, mine)
+        except httpx.TransportError as error:
+            second = seconds[min(int(now - start), len(seconds) - 1)]
+            second.transport_errors.append(f"{type(error).__name__} on {error.request.method} {error.request.url.path}")
+            continue
         second = seconds[min(int(now - start), len(seconds) - 1)]
         second.latencies.append(time.perf_counter() - began)
         if response.status_code >= 500:
             second.server_errors += 1
+
+
+async def one_request(
+    client: httpx.AsyncClient, chance: random.Random, action: float, mine: list[str]
+) -> httpx.Response:
+    """Send one request of the mix, keeping `mine` (the jobs this client owns) up to date."""
+    if action < 0.25 or not mine:
+        response = await client.post("/jobExecution/jobs", json={"jobDefinitionUri": DEFINITION}, headers=SUBMIT)
+        if response.status_code == 201:
+            mine.append(response.json()["id"])
+    else:
+        job = chance.choice(mine)
+        uri = f"/jobExecution/jobs/{job}"
+        if action < 0.5:
+            response = await client.get(uri)
+        elif action < 0.6:
+            response = await client.get(f"{uri}/state", params={"wait": "0.5"})
+        elif action < 0.7:
+            response = await client.put(f"{uri}/heartbeatTimeStamp")
+        elif action < 0.75:
+            response = await client.put(f"{uri}/state", params={"value": "canceled"})
+        elif action < 0.9:
+            response = await client.get(
+                "/jobExecution/jobs", params={"filter": "eq(state,'running')", "sortBy": "creationTimeStamp"}
+            )
+        else:
+            response = await client.delete(uri)
+            mine.remove(job)
+    if len(mine) > KEPT_PER_CLIENT:
+        await client.delete(f"/jobExecution/jobs/{mine.pop(0)}")
+    return response
 
 
 async def sample(pid: int, seconds: list[Second], start: float, stop: float) -> None:
@@ -127,9 +142,9 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(int(len(ordered) * fraction), len(ordered) - 1)] if ordered else 0.0
 
 
-async def run(seconds_total: int, clients: int) -> int:
+async def run(seconds_total: int, clients: int, log: Path | None) -> int:
     port = free_port()
-    server = start_server(port)
+    server = start_server(port, log)
     if (os.cpu_count() or 1) > 1:
         os.sched_setaffinity(0, {1})
     try:
@@ -146,30 +161,38 @@ async def run(seconds_total: int, clients: int) -> int:
         server.terminate()
         server.wait(timeout=30)
     print(f"soak: {seconds_total} s, {clients} clients, server on core 0, load on core 1")
-    print("| minute | RSS MB (end) | requests/s | p50 ms | p99 ms | 5xx |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| minute | RSS MB (end) | requests/s | p50 ms | p99 ms | 5xx | transport errors |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for minute in range(0, seconds_total, 60):
         chunk = seconds[minute : minute + 60]
         latencies = [value for second in chunk for value in second.latencies]
         print(
             f"| {minute // 60 + 1} | {chunk[-1].rss_mb:.1f} | {len(latencies) / len(chunk):,.0f} "
             f"| {percentile(latencies, 0.5) * 1000:.1f} | {percentile(latencies, 0.99) * 1000:.1f} "
-            f"| {sum(second.server_errors for second in chunk)} |"
+            f"| {sum(second.server_errors for second in chunk)} "
+            f"| {sum(len(second.transport_errors) for second in chunk)} |"
         )
     half = seconds[seconds_total // 2 :]
     rss = [second.rss_mb for second in half if second.rss_mb]
     p99 = [percentile(second.latencies, 0.99) * 1000 for second in half if second.latencies]
     errors = sum(second.server_errors for second in seconds)
-    print(f"second half: RSS slope {slope(rss):+.2f} MB/min, p99 slope {slope(p99):+.2f} ms/min; 5xx: {errors}")
-    return 1 if errors else 0
+    dropped = [error for second in seconds for error in second.transport_errors]
+    print(
+        f"second half: RSS slope {slope(rss):+.2f} MB/min, p99 slope {slope(p99):+.2f} ms/min; "
+        f"5xx: {errors}; transport errors: {len(dropped)}"
+    )
+    for error in sorted(set(dropped)):
+        print(f"  {dropped.count(error)} × {error}")
+    return 1 if errors or dropped else 0
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=600)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--server-log", type=Path, help="write the server's output here (it is discarded otherwise)")
     options = parser.parse_args()
-    return asyncio.run(run(options.seconds, options.clients))
+    return asyncio.run(run(options.seconds, options.clients, options.server_log))
 
 
 if __name__ == "__main__":
