@@ -106,7 +106,10 @@ def restore_container(container: Container, data: Any) -> None:
         except ViyaError as error:
             extra = "; ".join(detail[:200] for detail in error.details if detail not in error.message)
             raise StateError(f"store: {error.message}" + (f" ({extra})" if extra else "")) from error
+        # The saved accounts replace the ones the fixtures seeded (an import keeps accounts as they are).
+        store.users.clear()
         store.users.update((user.id, user) for user in users)
+        store.clients.clear()
         store.clients.update((client.id, client) for client in clients)
         if key is not None:
             container.tokens.key.adopt(key)

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from tests.api.compute_support import JES_CONTEXT
 from tests.conftest import PROC_PRINT_URI, START_MS
 from tests.support import ADMIN_HEADERS
 from viya_mock.app import create_app
@@ -72,6 +73,9 @@ def test_a_saved_state_comes_back_whole(
     uploaded = client.post("/files/files", content=b"a,b\n1,2\n", headers={"Content-Type": "text/csv"}).json()
     assert client.post("/__admin/users", json={"id": "alice", "password": "pw", "name": "Alice"}).status_code == 201
     token = client.post("/__admin/tokens", json={"user": "alice"}).json()["access_token"]
+    session = client.post(f"/compute/contexts/{JES_CONTEXT}/sessions").json()
+    code = {"code": "%let where=before;"}
+    assert client.post(f"/compute/sessions/{session['id']}/jobs", json=code).status_code == 201
     assert client.post("/__admin/clock/advance", params={"by": "PT5M"}).status_code == 200
 
     state = StateFile(tmp_path / "state.json")
@@ -94,6 +98,11 @@ def test_a_saved_state_comes_back_whole(
     # The id sequence carries on where it was, instead of starting again from the seed.
     assert submit(target)["id"] == submit(client)["id"]
     assert submit(target)["id"] not in {plain["id"], slow["id"]}
+    # Compute sessions stay open, their SAS state with them (a new job sees the macro variable).
+    carried = target.post(f"/compute/sessions/{session['id']}/jobs", json={"code": "%put NOTE: &where;"}).json()
+    target.post("/__admin/clock/advance", params={"by": "PT1M"})
+    log = target.get(f"/compute/sessions/{session['id']}/jobs/{carried['id']}/log").json()["items"]
+    assert any(line["line"] == "NOTE: before" for line in log)
 
 
 def test_a_state_written_on_a_real_clock_leaves_a_virtual_clock_where_it_is(target: TestClient) -> None:
@@ -130,6 +139,7 @@ def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
         (_set("accounts.clients", [{"id": "c", "secret": "", "grants": ["magic"]}]), "holds unknown grants"),
         (_set("signingKey", "-----BEGIN NOTHING-----"), "signingKey must be null or a PEM RSA private key"),
         (_set("store", None), "store must be an object"),
+        (_set("store.computeSessions", [{"id": "s"}]), "cannot be imported: computeSessions[0]"),
     ],
 )
 def test_a_part_that_cannot_be_used_is_refused_and_nothing_changes(

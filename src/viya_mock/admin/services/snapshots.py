@@ -7,6 +7,8 @@ import binascii
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from viya_mock.admin.services.compute_snapshots import InvalidItem, session_in, session_out
+from viya_mock.compute.services.compute import MAX_SESSIONS
 from viya_mock.core.domain.errors import BadRequest, InvalidJobRequest
 from viya_mock.core.domain.resource import Resource
 from viya_mock.core.domain.timestamps import MAX_INSTANT_MS, MIN_INSTANT_MS, format_ms
@@ -81,6 +83,8 @@ def export_store(store: Store) -> dict[str, Any]:
             "jobs": [_job_out(job) for job in store.jobs.values()],
             # Uploaded files, content in base64; files jobs write are derived from the jobs.
             "files": [_file_out(stored) for stored in store.files.values()],
+            # Compute sessions with their jobs and SAS session state; contexts come from fixtures.
+            "computeSessions": [session_out(session) for session in store.compute_sessions.values()],
         }
 
 
@@ -168,10 +172,14 @@ def _job_in(data: Mapping[str, Any], check: SchemaCheck | None, now: int) -> Job
     return job
 
 
+# Parts an older export may lack (they were added later); an absent one imports as empty.
+_OPTIONAL = frozenset(("files", "computeSessions"))
+
+
 def _items(data: Mapping[str, Any], kind: str, read: Callable[[Any], Any]) -> list[Any]:
     """Every item of one part of the export, read; the first that cannot be read is a 400 naming it."""
     items, seen = [], set()
-    for index, item in enumerate(data.get(kind, []) if kind == "files" else data[kind]):
+    for index, item in enumerate(data.get(kind, []) if kind in _OPTIONAL else data[kind]):
         name = f"{kind}[{index}]"
         if isinstance(item, Mapping):
             raw = item.get("doc", item)
@@ -179,7 +187,7 @@ def _items(data: Mapping[str, Any], kind: str, read: Callable[[Any], Any]) -> li
             name += f" (id {str(identifier)[:80]})" if identifier is not None else ""
         try:
             read_item = read(item)
-        except (_Invalid, InvalidJobRequest) as error:
+        except (_Invalid, InvalidItem, InvalidJobRequest) as error:
             message = error.message if isinstance(error, InvalidJobRequest) else str(error)
             raise BadRequest(f"The store export cannot be imported: {name}: {message}", details=[name]) from error
         except (KeyError, TypeError, ValueError, AttributeError, binascii.Error) as error:
@@ -211,12 +219,16 @@ def import_store(
         requests = _items(data, "jobRequests", request_in)
         jobs = _items(data, "jobs", lambda item: _job_in(item, checks.get("job"), now))
         files = _items(data, "files", _file_in)
+        sessions = _items(data, "computeSessions", session_in)
     except (KeyError, TypeError) as error:  # a part of the export missing or not a list
         raise BadRequest("The store export cannot be read.", details=[f"{type(error).__name__}: {error}"]) from error
+    if len(sessions) > MAX_SESSIONS:
+        raise BadRequest(f"The store export cannot be imported: it holds more than {MAX_SESSIONS} Compute sessions.")
     with store.lock:
-        store.clear()
+        store.clear_content()  # accounts and Compute contexts come from fixtures and stay
         store.job_definitions.update((r.id, r) for r in definitions)
         store.job_requests.update((r.id, r) for r in requests)
         for job in jobs:
             store.add_job(job)
         store.files.update((stored.id, stored) for stored in files)
+        store.compute_sessions.update((session.id, session) for session in sessions)

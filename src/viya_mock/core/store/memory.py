@@ -1,6 +1,8 @@
 """The in-memory store: one dict per collection keyed by id, under one lock.
 
-Reset empties the dicts under the lock; there is nothing global to clear.
+Reset empties the dicts under the lock; there is nothing global to clear. What a store export holds (the
+content) is cleared apart from what comes from fixtures only (accounts, Compute contexts), so an import keeps
+who can sign in and where sessions can be created.
 """
 
 from __future__ import annotations
@@ -20,6 +22,16 @@ class Store:
         self.clear()
 
     def clear(self) -> None:
+        self.clear_content()
+        # SAS Logon's accounts (from users.yaml) and the authorization codes handed out and not yet used.
+        self.users: dict[str, User] = {}
+        self.clients: dict[str, Client] = {}
+        self.authorization_codes: dict[str, AuthorizationCode] = {}
+        # Compute contexts, from fixtures.
+        self.compute_contexts: dict[str, Resource] = {}
+
+    def clear_content(self) -> None:
+        """Empty what a store export holds: Job Execution's resources, files, and Compute sessions."""
         self.jobs: dict[str, Job] = {}
         self.job_requests: dict[str, Resource] = {}
         self.job_definitions: dict[str, Resource] = {}
@@ -30,12 +42,7 @@ class Store:
         self.logs: dict[str, str] = {}
         # Files clients uploaded, by id.
         self.files: dict[str, File] = {}
-        # SAS Logon's accounts (from users.yaml) and the authorization codes handed out and not yet used.
-        self.users: dict[str, User] = {}
-        self.clients: dict[str, Client] = {}
-        self.authorization_codes: dict[str, AuthorizationCode] = {}
-        # Compute: the contexts (from fixtures) and the live sessions, each holding its jobs.
-        self.compute_contexts: dict[str, Resource] = {}
+        # Compute's live sessions, each holding its jobs.
         self.compute_sessions: dict[str, ComputeSession] = {}
 
     def add_job(self, job: Job) -> None:
