@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest fuzz soak clean
+.PHONY: run test lint typecheck pytest fuzz soak bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,3 +52,14 @@ fuzz: $(STAMP)
 SOAK_SECONDS ?= 600
 soak: $(STAMP)
 	$(BIN)/python bench/soak.py --seconds $(SOAK_SECONDS)
+
+# viya-mock beside Prism, Connexion's mock mode and a bare Starlette app, each pinned to core 0 and wrk to core 1;
+# writes the table into bench/README.md. Installs wrk (Debian) and the pinned npm peers when missing.
+PEERS := bench/peers
+bench: $(STAMP) $(PEERS)/node_modules/.installed
+	command -v wrk > /dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/compare.py --write-readme
+
+$(PEERS)/node_modules/.installed: $(PEERS)/package.json $(PEERS)/package-lock.json
+	cd $(PEERS) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
