@@ -1,6 +1,5 @@
 -- wrk script for bench/compare.py: the request from the environment, one JSON line of results at the end.
 --   WRK_METHOD, WRK_BODY, WRK_TYPE: the request (GET with no body by default)
---   WRK_STOP_AFTER: stop once this many responses have arrived (wrk then reports what it did)
 wrk.method = os.getenv("WRK_METHOD") or "GET"
 local body = os.getenv("WRK_BODY")
 if body and body ~= "" then
@@ -8,19 +7,6 @@ if body and body ~= "" then
   wrk.headers["Content-Type"] = os.getenv("WRK_TYPE") or "application/json"
 end
 wrk.headers["Accept"] = "*/*"
-
-local stop_after = tonumber(os.getenv("WRK_STOP_AFTER") or "0")
-local seen = 0
-
--- Defined only when needed: a response() hook makes wrk parse every response, which costs it throughput.
-if stop_after > 0 then
-  function response(status, headers, body)
-    seen = seen + 1
-    if seen >= stop_after then
-      wrk.thread:stop()
-    end
-  end
-end
 
 function done(summary, latency, requests)
   local errors = summary.errors
