@@ -117,7 +117,7 @@ BROKEN = [
     (_set("computeSessions.0.jobs.0.run.webout", "not base64!"), "cannot be read"),
     (_set("computeSessions.0.sas.macros", {"A": 1}), "must be a string"),
     (_set("computeSessions.0.sas.librefs", "WORK"), "librefs must be an array"),
-    (_set("computeSessions.0.created", True), "created must be an integer"),
+    (_set("computeSessions.0.created", True), "created must be epoch milliseconds"),
     (_set("computeSessions.0.processId", -1), "processId must be an integer"),
     (_duplicate_job, "appears twice"),
 ]

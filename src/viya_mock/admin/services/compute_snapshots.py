@@ -13,18 +13,15 @@ import base64
 from collections.abc import Mapping
 from typing import Any, get_args
 
+from viya_mock.admin.services.reading import InvalidItem, checked_instant
 from viya_mock.compute.domain.session import JOB_BASE_MS, MAX_JOBS_PER_SESSION, ComputeJob, ComputeSession
-from viya_mock.core.domain.timestamps import MAX_INSTANT_MS, MIN_INSTANT_MS
+from viya_mock.core.domain.timestamps import MAX_INSTANT_MS
 from viya_mock.sas.domain.model import Line, LineType, Outcome, Output, Run, Session
 
 LINE_TYPES: frozenset[str] = frozenset(get_args(LineType))
 OUTCOMES: frozenset[str] = frozenset(get_args(Outcome))
 # Longest id, name or path accepted; real ones are a few dozen characters.
 MAX_TEXT = 1_000
-
-
-class InvalidItem(Exception):
-    """A session of an export that cannot be imported; the message says what is wrong with it."""
 
 
 # -- out ---------------------------------------------------------------------------------------------
@@ -112,10 +109,6 @@ def _integer(value: Any, what: str, low: int, high: int) -> int:
     return value
 
 
-def _instant(value: Any, what: str) -> int:
-    return _integer(value, what, MIN_INSTANT_MS, MAX_INSTANT_MS)
-
-
 def _texts(value: Any, what: str) -> dict[str, str]:
     items = _object(value, what)
     return {_text(k, f"a name in {what}"): _text(v, f"{what}[{str(k)[:40]}]", None) for k, v in items.items()}
@@ -165,8 +158,8 @@ def _run_in(value: Any) -> Run:
 def _job_in(value: Any, session_id: str) -> ComputeJob:
     data = _object(value, "a job")
     job_id = _text(data.get("id"), "a job's id")
-    created = _instant(data.get("created"), f"job {job_id[:80]}'s created")
-    start = _instant(data.get("start"), f"job {job_id[:80]}'s start")
+    created = checked_instant(data.get("created"), f"job {job_id[:80]}'s created")
+    start = checked_instant(data.get("start"), f"job {job_id[:80]}'s start")
     canceled = data.get("canceledAt")
     run = _run_in(data.get("run"))
     if start < created:
@@ -181,7 +174,7 @@ def _job_in(value: Any, session_id: str) -> ComputeJob:
         run=run,
         request=dict(_object(data.get("request"), "a job's request")),
         created_by=_text(data.get("createdBy"), "a job's createdBy"),
-        canceled_at=None if canceled is None else _instant(canceled, f"job {job_id[:80]}'s canceledAt"),
+        canceled_at=None if canceled is None else checked_instant(canceled, f"job {job_id[:80]}'s canceledAt"),
     )
 
 
@@ -221,7 +214,7 @@ def session_in(value: Any) -> ComputeSession:
         context_id=_text(data.get("contextId"), "a session's contextId"),
         context_name=_text(data.get("contextName"), "a session's contextName"),
         owner=_text(data.get("owner"), "a session's owner"),
-        created=_instant(data.get("created"), "a session's created"),
+        created=checked_instant(data.get("created"), "a session's created"),
         request=dict(_object(data.get("request", {}), "a session's request")),
         sas=_sas_in(data.get("sas"), session_id),
         process_id=_integer(data.get("processId"), "a session's processId", 0, 2**31 - 1),

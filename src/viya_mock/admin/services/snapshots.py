@@ -7,11 +7,12 @@ import binascii
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from viya_mock.admin.services.compute_snapshots import InvalidItem, session_in, session_out
+from viya_mock.admin.services.compute_snapshots import session_in, session_out
+from viya_mock.admin.services.reading import InvalidItem, checked_instant
 from viya_mock.compute.services.compute import MAX_SESSIONS
 from viya_mock.core.domain.errors import BadRequest, InvalidJobRequest
 from viya_mock.core.domain.resource import Resource
-from viya_mock.core.domain.timestamps import MAX_INSTANT_MS, MIN_INSTANT_MS, format_ms
+from viya_mock.core.domain.timestamps import MAX_INSTANT_MS, format_ms
 from viya_mock.core.store.memory import Store
 from viya_mock.files.domain.file import File
 from viya_mock.jobexecution.domain.job import HEARTBEATS, Job, JobEvent
@@ -95,20 +96,10 @@ _TIMES = ("heartbeatTimeStamp", "expirationTimeStamp")  # events carry these as 
 _STATES = frozenset(state.value for state in JobState)
 
 
-class _Invalid(Exception):
-    """One item of an export that cannot be imported; the message says what is wrong with it."""
-
-
-def _instant(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not MIN_INSTANT_MS <= value <= MAX_INSTANT_MS:
-        raise _Invalid(f"{what} must be epoch milliseconds between the years 1 and 9999, not {str(value)[:40]}")
-    return value
-
-
 def _conforms(check: SchemaCheck | None, value: Any) -> None:
     problem = check(value) if check is not None else None
     if problem is not None:
-        raise _Invalid(problem[:500])
+        raise InvalidItem(problem[:500])
 
 
 def _resource_in(data: Mapping[str, Any], check: SchemaCheck | None) -> Resource:
@@ -121,16 +112,16 @@ def _event_in(event: Mapping[str, Any], check: SchemaCheck | None) -> JobEvent:
     changes = dict(event["changes"])
     state = changes.get("state")
     if "state" in changes and state not in _STATES:
-        raise _Invalid(f"an event's state must be one of {', '.join(sorted(_STATES))}, not {str(state)[:40]}")
+        raise InvalidItem(f"an event's state must be one of {', '.join(sorted(_STATES))}, not {str(state)[:40]}")
     for name in _TIMES:
         if changes.get(name) is not None:
-            _instant(changes[name], f"an event's {name}")
+            checked_instant(changes[name], f"an event's {name}")
     if HEARTBEATS in changes and not isinstance(changes[HEARTBEATS], bool):
-        raise _Invalid(f"an event's {HEARTBEATS} must be true or false")
+        raise InvalidItem(f"an event's {HEARTBEATS} must be true or false")
     # What an event sets is part of the job's representation, so it must be what the Job schema allows.
     _conforms(check, {k: v for k, v in changes.items() if v is not None and k not in (*_TIMES, HEARTBEATS)})
     return JobEvent(
-        at=_instant(event["at"], "an event's at"),
+        at=checked_instant(event["at"], "an event's at"),
         changes=changes,
         by=event.get("by"),
         modifies=bool(event.get("modifies", True)),
@@ -141,20 +132,20 @@ def _job_in(data: Mapping[str, Any], check: SchemaCheck | None, now: int) -> Job
     job_id = str(data["id"])
     base = dict(data["base"])
     if base.get("id", job_id) != job_id:
-        raise _Invalid(f"base.id {str(base['id'])[:40]} differs from the job's id")
+        raise InvalidItem(f"base.id {str(base['id'])[:40]} differs from the job's id")
     if base.get("state") not in _STATES:
-        raise _Invalid(f"base.state must be one of {', '.join(sorted(_STATES))}, not {str(base.get('state'))[:40]}")
+        raise InvalidItem(f"base.state must be one of {', '.join(sorted(_STATES))}, not {str(base.get('state'))[:40]}")
     _conforms(check, base)
     log = []
     for entry in data.get("log", []):
         at, line = entry
         if not isinstance(line, dict) or not all(isinstance(v, str) for v in line.values()) or "line" not in line:
-            raise _Invalid("a log line must be an object of strings with a line member")
-        log.append((_instant(at, "a log line's instant"), dict(line)))
+            raise InvalidItem("a log line must be an object of strings with a line member")
+        log.append((checked_instant(at, "a log line's instant"), dict(line)))
     job = Job(
         id=job_id,
         base=base,
-        created=_instant(data["created"], "created"),
+        created=checked_instant(data["created"], "created"),
         job_request_id=data.get("jobRequestId"),
         expires_after=data.get("expiresAfter"),
         heartbeat_grace=int(data.get("heartbeatGrace", 0)),
@@ -167,7 +158,7 @@ def _job_in(data: Mapping[str, Any], check: SchemaCheck | None, now: int) -> Job
         try:
             doc = job.view(instant).doc
         except (ValueError, TypeError, KeyError, OverflowError, AttributeError) as error:
-            raise _Invalid(f"its timeline cannot be read at {format_ms(instant)}: {error}") from error
+            raise InvalidItem(f"its timeline cannot be read at {format_ms(instant)}: {error}") from error
         _conforms(check, doc)
     return job
 
@@ -187,7 +178,7 @@ def _items(data: Mapping[str, Any], kind: str, read: Callable[[Any], Any]) -> li
             name += f" (id {str(identifier)[:80]})" if identifier is not None else ""
         try:
             read_item = read(item)
-        except (_Invalid, InvalidItem, InvalidJobRequest) as error:
+        except (InvalidItem, InvalidJobRequest) as error:
             message = error.message if isinstance(error, InvalidJobRequest) else str(error)
             raise BadRequest(f"The store export cannot be imported: {name}: {message}", details=[name]) from error
         except (KeyError, TypeError, ValueError, AttributeError, binascii.Error) as error:
