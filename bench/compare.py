@@ -256,6 +256,12 @@ def wrk(url: str, operation: Operation, connections: int, seconds: float) -> Mea
     )
 
 
+def _reset(peer: Peer, port: int) -> None:
+    """Back to the fixtures, for a server that keeps state (the peers keep none)."""
+    if peer.reset:
+        _get(f"http://127.0.0.1:{port}/__admin/reset", ADMIN, "POST")
+
+
 def measure(peer: Peer, port: int, seconds: float, rounds: int, submits: int) -> None:
     server, cold = _start(peer, port)
     try:
@@ -269,8 +275,7 @@ def measure(peer: Peer, port: int, seconds: float, rounds: int, submits: int) ->
             for operation in OPERATIONS:
                 runs = []
                 for _ in range(rounds):
-                    if peer.reset:
-                        _get(f"http://127.0.0.1:{port}/__admin/reset", ADMIN, "POST")
+                    _reset(peer, port)
                     runs.append(wrk(base + operation.path, operation, connections, seconds))
                 best = sorted(runs, key=lambda m: m.requests_per_s)[len(runs) // 2]  # the median run
                 peer.results[(operation.name, connections)] = best
@@ -278,8 +283,7 @@ def measure(peer: Peer, port: int, seconds: float, rounds: int, submits: int) ->
         if submits:
             # As long as `submits` POSTs take at the rate measured at 16 connections (wrk 4.1's thread:stop()
             # from a response hook leaves the run going until its duration ends, so a count cannot stop it).
-            if peer.reset:
-                _get(f"http://127.0.0.1:{port}/__admin/reset", ADMIN, "POST")
+            _reset(peer, port)
             post = OPERATIONS[-1]
             rate = peer.results[(post.name, 16)].requests_per_s
             done = wrk(base + post.path, post, 16, min(900.0, max(5.0, submits / rate)))

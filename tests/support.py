@@ -1,7 +1,8 @@
-"""Helpers that tests share: submitting jobs and asserting SAS error bodies."""
+"""Helpers that tests share: submitting jobs, asserting SAS error bodies, breaking one part of an export."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -24,3 +25,18 @@ def assert_sas_error(response: httpx.Response, status: int, error_code: int | No
     else:
         assert body["errorCode"] == error_code
     return body
+
+
+def set_at(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
+    """A change that sets the member or item at a dotted path ("store.jobs.0.base.state") to `value`."""
+
+    def change(data: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        for name in parents:
+            data = data[int(name)] if isinstance(data, list) else data[name]
+        if isinstance(data, list):
+            data[int(last)] = value
+        else:
+            data[last] = value
+
+    return change

@@ -7,7 +7,7 @@ import asyncio
 import copy
 import json
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 
 from tests.api.compute_support import JES_CONTEXT
 from tests.conftest import PROC_PRINT_URI, START_MS
-from tests.support import ADMIN_HEADERS
+from tests.support import ADMIN_HEADERS, set_at
 from viya_mock.app import create_app
 from viya_mock.container import Container
 from viya_mock.settings import Settings
@@ -112,34 +112,21 @@ def test_a_state_written_on_a_real_clock_leaves_a_virtual_clock_where_it_is(targ
     assert target.get("/__admin/clock").json()["epochMillis"] == START_MS
 
 
-def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
-    def change(data: dict[str, Any]) -> None:
-        *parents, last = path.split(".")
-        for name in parents:
-            data = data[int(name)] if isinstance(data, list) else data[name]
-        if isinstance(data, list):
-            data[int(last)] = value
-        else:
-            data[last] = value
-
-    return change
-
-
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (_set("store.jobs.0.base.state", "sleeping"), "store: The store export cannot be imported: jobs[0]"),
-        (_set("store.jobs", 5), "store: The store export cannot be read. (TypeError: "),
-        (_set("clock", {"kind": "virtual", "epochMillis": 10**30}), "clock.epochMillis must be epoch milliseconds"),
-        (_set("clock", {"kind": "sundial"}), "clock.kind must be real or virtual"),
-        (_set("random", {"version": 3, "internal": [1, 2], "gauss": None}), "random is not a random generator"),
-        (_set("scenarios", [{"source": "x", "document": {"name": "bad name!"}}]), "scenarios[0]: x:1: name:"),
-        (_set("faultCalls", [["flaky", "first", 1]]), "faultCalls must hold [scenario name, fault index, count]"),
-        (_set("accounts.users", [{"id": "bob"}]), "accounts.users[0].password must be a text"),
-        (_set("accounts.clients", [{"id": "c", "secret": "", "grants": ["magic"]}]), "holds unknown grants"),
-        (_set("signingKey", "-----BEGIN NOTHING-----"), "signingKey must be null or a PEM RSA private key"),
-        (_set("store", None), "store must be an object"),
-        (_set("store.computeSessions", [{"id": "s"}]), "cannot be imported: computeSessions[0]"),
+        (set_at("store.jobs.0.base.state", "sleeping"), "store: The store export cannot be imported: jobs[0]"),
+        (set_at("store.jobs", 5), "store: The store export cannot be read. (TypeError: "),
+        (set_at("clock", {"kind": "virtual", "epochMillis": 10**30}), "clock.epochMillis must be epoch milliseconds"),
+        (set_at("clock", {"kind": "sundial"}), "clock.kind must be real or virtual"),
+        (set_at("random", {"version": 3, "internal": [1, 2], "gauss": None}), "random is not a random generator"),
+        (set_at("scenarios", [{"source": "x", "document": {"name": "bad name!"}}]), "scenarios[0]: x:1: name:"),
+        (set_at("faultCalls", [["flaky", "first", 1]]), "faultCalls must hold [scenario name, fault index, count]"),
+        (set_at("accounts.users", [{"id": "bob"}]), "accounts.users[0].password must be a text"),
+        (set_at("accounts.clients", [{"id": "c", "secret": "", "grants": ["magic"]}]), "holds unknown grants"),
+        (set_at("signingKey", "-----BEGIN NOTHING-----"), "signingKey must be null or a PEM RSA private key"),
+        (set_at("store", None), "store must be an object"),
+        (set_at("store.computeSessions", [{"id": "s"}]), "cannot be imported: computeSessions[0]"),
     ],
 )
 def test_a_part_that_cannot_be_used_is_refused_and_nothing_changes(

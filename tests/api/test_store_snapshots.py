@@ -12,7 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.api.compute_support import JES_CONTEXT, new_session, submit
-from tests.support import assert_sas_error
+from tests.support import assert_sas_error, set_at
 from viya_mock.admin.services.snapshots import export_store, import_store
 from viya_mock.clock import VirtualClock
 from viya_mock.container import Container
@@ -90,16 +90,6 @@ def test_an_export_from_before_compute_sessions_imports_as_none(client: TestClie
     assert client.get("/compute/sessions").json()["count"] == 0
 
 
-def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
-    def change(data: dict[str, Any]) -> None:
-        *parents, last = path.split(".")
-        for name in parents:
-            data = data[int(name)] if isinstance(data, list) else data[name]
-        data[int(last) if isinstance(data, list) else last] = value  # type: ignore[index]
-
-    return change
-
-
 def _duplicate_job(data: dict[str, Any]) -> None:
     jobs = data["computeSessions"][0]["jobs"]
     jobs.append(copy.deepcopy(jobs[0]))
@@ -108,17 +98,17 @@ def _duplicate_job(data: dict[str, Any]) -> None:
 # Each change breaks one part of one session; the document refuses what its schema can say, the service the
 # rest, and the service refuses all of them on its own when the export comes from a state file instead.
 BROKEN = [
-    (_set("computeSessions.0.jobs.0.run.outcome", "exploded"), "outcome must be one of"),
-    (_set("computeSessions.0.jobs.0.run.log.0", ["shout", "x", 0]), "line type"),
-    (_set("computeSessions.0.jobs.0.run.log.0", "a line"), "must be [type, text, offset]"),
-    (_set("computeSessions.0.jobs.0.run.duration", 10**30), "duration must be an integer"),
-    (_set("computeSessions.0.jobs.0.start", 253_402_300_799_990), "would end after the year 9999"),
-    (_set("computeSessions.0.jobs.0.start", 0), "starts before it was created"),
-    (_set("computeSessions.0.jobs.0.run.webout", "not base64!"), "cannot be read"),
-    (_set("computeSessions.0.sas.macros", {"A": 1}), "must be a string"),
-    (_set("computeSessions.0.sas.librefs", "WORK"), "librefs must be an array"),
-    (_set("computeSessions.0.created", True), "created must be epoch milliseconds"),
-    (_set("computeSessions.0.processId", -1), "processId must be an integer"),
+    (set_at("computeSessions.0.jobs.0.run.outcome", "exploded"), "outcome must be one of"),
+    (set_at("computeSessions.0.jobs.0.run.log.0", ["shout", "x", 0]), "line type"),
+    (set_at("computeSessions.0.jobs.0.run.log.0", "a line"), "must be [type, text, offset]"),
+    (set_at("computeSessions.0.jobs.0.run.duration", 10**30), "duration must be an integer"),
+    (set_at("computeSessions.0.jobs.0.start", 253_402_300_799_990), "would end after the year 9999"),
+    (set_at("computeSessions.0.jobs.0.start", 0), "starts before it was created"),
+    (set_at("computeSessions.0.jobs.0.run.webout", "not base64!"), "cannot be read"),
+    (set_at("computeSessions.0.sas.macros", {"A": 1}), "must be a string"),
+    (set_at("computeSessions.0.sas.librefs", "WORK"), "librefs must be an array"),
+    (set_at("computeSessions.0.created", True), "created must be epoch milliseconds"),
+    (set_at("computeSessions.0.processId", -1), "processId must be an integer"),
     (_duplicate_job, "appears twice"),
 ]
 
