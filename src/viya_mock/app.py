@@ -11,8 +11,11 @@ from typing import Any
 import connexion
 from connexion.exceptions import ProblemException
 from connexion.middleware import ConnexionMiddleware, MiddlewarePosition
+from connexion.middleware.request_validation import RequestValidationMiddleware
+from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
@@ -29,6 +32,8 @@ from viya_mock.container import Container
 from viya_mock.core.api import errors
 from viya_mock.core.api.bodies import EmptyBodies, optional_bodies
 from viya_mock.core.api.operations import operation_table
+from viya_mock.core.api.prepared import PreparedApp, PreparedRequestValidation
+from viya_mock.core.api.routing import IndexedRouting, SwaggerUIPassBy
 from viya_mock.core.api.validation import VALIDATORS
 from viya_mock.core.domain.errors import ViyaError
 from viya_mock.core.domain.timestamps import format_ms
@@ -66,7 +71,15 @@ LENIENT = frozenset(("saslogon.yaml",))
 LOGON_PREFIX = "/SASLogon"
 # The documents declare bearer security for Swagger UI and other tools; the auth middleware checks tokens,
 # so Connexion's own security middleware (which would want an x-bearerInfoFunc) is left out of the stack.
-MIDDLEWARES = [m for m in ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
+# Request validation is Connexion's, with each operation's validators built once (`core.api.prepared`).
+# Routing tries only the routes a path's first segment allows, and Swagger UI is passed by for other paths
+# (`core.api.routing`).
+PREPARED = {
+    RequestValidationMiddleware: PreparedRequestValidation,
+    RoutingMiddleware: IndexedRouting,
+    SwaggerUIMiddleware: SwaggerUIPassBy,
+}
+MIDDLEWARES = [PREPARED.get(m, m) for m in ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
 
 # Connexion logs a warning on every request to an operation with several request media types; the SAS
 # API has many such operations by design, so the warning is noise (and a cost) on the hot path.
@@ -108,7 +121,7 @@ def create_app(settings: Settings | None = None, tenants: TenantDirectory | None
     # An exception that escapes every handler (a bug in a middleware) still leaves as a SAS error.
     unexpected = errors.unexpected_handler(container.failures.append)
     middlewares = [partial(m, handler=unexpected) if m is ServerErrorMiddleware else m for m in MIDDLEWARES]
-    app = connexion.AsyncApp("viya_mock", specification_dir=str(openapi_dir()), middlewares=middlewares)
+    app = PreparedApp("viya_mock", specification_dir=str(openapi_dir()), middlewares=middlewares)
     for name in DOCUMENTS:
         app.add_api(
             documents.configured(documents.document(name), {"max_wait": settings.max_wait}),
@@ -168,9 +181,9 @@ def create_app(settings: Settings | None = None, tenants: TenantDirectory | None
         any_faults=lambda: container.scenarios.has_faults,
     )
     # After routing, so it knows the operation: file content reaches the Files handlers as sent, size-checked.
-    app.add_middleware(UploadBodies, MiddlewarePosition.BEFORE_VALIDATION, max_file_size=settings.max_file_size)
+    before_validation(app, UploadBodies, max_file_size=settings.max_file_size)
     optional = optional_bodies(documents.document(name) for name in DOCUMENTS)
-    app.add_middleware(EmptyBodies, MiddlewarePosition.BEFORE_VALIDATION, optional=optional)
+    before_validation(app, EmptyBodies, optional=optional)
     app.add_error_handler(ViyaError, errors.on_viya_error)
     app.add_error_handler(ProblemException, errors.on_problem)
     allowed = errors.AllowedMethods(path for name in DOCUMENTS for path in documents.paths(name))
@@ -184,6 +197,15 @@ def create_app(settings: Settings | None = None, tenants: TenantDirectory | None
     # The token admin calls need (None: none), for `viya-mock serve` to print and the pytest plugin to send.
     app.admin_token = admin_token
     return app
+
+
+def before_validation(app: connexion.AsyncApp, middleware: type, **options: Any) -> None:
+    """Insert a middleware just before request validation, as MiddlewarePosition.BEFORE_VALIDATION would.
+
+    Connexion finds that position by its own RequestValidationMiddleware class, which this app replaces.
+    """
+    stack = app.middleware.middlewares
+    stack.insert(stack.index(PreparedRequestValidation), partial(middleware, **options))
 
 
 def admin_token_for(settings: Settings) -> str | None:
