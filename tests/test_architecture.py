@@ -49,7 +49,8 @@ ALLOWED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "viya_mock.journal",
             "viya_mock.scenarios.model",
         ),
-        ("connexion", "starlette", "jsonschema", "multipart", "python_multipart"),
+        # orjson: the one serialiser (core/api/render.py) encodes with it.
+        ("connexion", "starlette", "jsonschema", "multipart", "python_multipart", "orjson"),
     ),
     "scenarios": ((*DOMAIN, "viya_mock.scenarios.*"), ("yaml", "jsonschema", "isodate")),
     "middleware": (

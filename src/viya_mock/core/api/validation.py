@@ -8,10 +8,12 @@ hoisted to the first use.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncGenerator
 from typing import Any
 
 from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import BadRequestProblem
 from connexion.utils import is_null, is_nullable
 from connexion.validators import (
     VALIDATOR_MAP,
@@ -83,7 +85,7 @@ class JSONBodies(JSONRequestBodyValidator):  # type: ignore[misc]
 
     async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
         try:
-            body = await super()._parse(stream, scope)
+            body = parse_json(b"".join([chunk async for chunk in stream]).decode(self._encoding))
         except RecursionError as error:
             raise _too_big(f"nests arrays and objects deeper than {MAX_DEPTH} levels") from error
         operation = scope.get("extensions", {}).get("connexion_routing", {}).get("operation_id")
@@ -91,6 +93,25 @@ class JSONBodies(JSONRequestBodyValidator):  # type: ignore[misc]
         if why is not None:
             raise _too_big(why)
         return body
+
+
+def _refuse_constant(name: str) -> Any:
+    raise BadRequest(f"The request body is not JSON: {name} is not a JSON value.")
+
+
+def parse_json(text: str) -> Any:
+    """A request body's JSON, None for an empty one.
+
+    Python's parser, not orjson: orjson reads integers beyond 64 bits as floats, which would change a
+    client's data. NaN and Infinity are not JSON: they are refused, as SAS's services refuse them, rather
+    than stored and echoed back.
+    """
+    if not text:
+        return None
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise BadRequestProblem(detail=str(error)) from error
 
 
 VALIDATORS: dict[str, Any] = {
