@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-import uuid
 
 
 def derived_seed(seed: int | None, name: str) -> int | None:
@@ -20,6 +19,10 @@ def derived_seed(seed: int | None, name: str) -> int | None:
     return int.from_bytes(digest[:8], "big")
 
 
+_CLEAR = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
+_VERSION_4 = (0x4000 << 64) | (0x8000 << 48)
+
+
 class Randomness:
     """A `random.Random` seeded once per container, so a seed fixes every id the mock hands out."""
 
@@ -31,7 +34,11 @@ class Randomness:
 
     def uuid(self) -> str:
         """A version-4 UUID string (36 characters, as SAS clients require) from the seeded generator."""
-        return str(uuid.UUID(int=self.random.getrandbits(128), version=4))
+        # What uuid.UUID(int=…, version=4) gives, without building the object: the version and variant bits
+        # set on the drawn 128 bits, formatted 8-4-4-4-12.
+        bits = self.random.getrandbits(128) & _CLEAR | _VERSION_4
+        text = f"{bits:032x}"
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
     def probability(self, p: float) -> bool:
         return self.random.random() < p

@@ -63,35 +63,41 @@ DEFAULT_OPTIONS = {
 }
 
 
+def _moment(job: Job) -> datetime:
+    return datetime.fromtimestamp(max(0, min(job.now, 253_402_300_799_000)) / 1000, tz=UTC)
+
+
+# Built once: looked up whenever a name is resolved, which is many times per job.
+_AUTOMATIC: dict[str, Callable[[Job], str]] = {
+    "SYSVLONG": lambda job: SYSVLONG,
+    "SYSVLONG4": lambda job: SYSVLONG4,
+    "SYSVER": lambda job: "V.04.00",
+    "SYSUSERID": lambda job: job.session.user,
+    "SYSCC": lambda job: str(job.syscc),
+    "SYSJOBID": lambda job: job.job_id,
+    "SYSSCP": lambda job: "LIN X64",
+    "SYSSCPL": lambda job: "Linux",
+    "SYSENCODING": lambda job: "utf-8",
+    "SYSHOSTNAME": lambda job: HOSTNAME,
+    "SYSPROCESSID": lambda job: job.session.id,
+    "SYSPROCESSNAME": lambda job: "Compute Server",
+    "SYSDATE9": lambda job: _moment(job).strftime("%d%b%Y").upper(),
+    "SYSDATE": lambda job: _moment(job).strftime("%d%b%y").upper(),
+    "SYSDAY": lambda job: _moment(job).strftime("%A"),
+    "SYSTIME": lambda job: _moment(job).strftime("%H:%M"),
+    "SYSERR": lambda job: "0",
+    "SYSRC": lambda job: "0",
+    "SYSWARNINGTEXT": lambda job: job.last_warning,
+    "SYSERRORTEXT": lambda job: job.last_error,
+    "SYSSITE": lambda job: "70180938",
+    "SYSMACRONAME": lambda job: "",
+}
+
+
 def automatic(name: str, job: Job) -> str | None:
     """The value of automatic macro variable `name` (upper case), or None when it is not one."""
-    moment = datetime.fromtimestamp(max(0, min(job.now, 253_402_300_799_000)) / 1000, tz=UTC)
-    values: dict[str, Callable[[], str]] = {
-        "SYSVLONG": lambda: SYSVLONG,
-        "SYSVLONG4": lambda: SYSVLONG4,
-        "SYSVER": lambda: "V.04.00",
-        "SYSUSERID": lambda: job.session.user,
-        "SYSCC": lambda: str(job.syscc),
-        "SYSJOBID": lambda: job.job_id,
-        "SYSSCP": lambda: "LIN X64",
-        "SYSSCPL": lambda: "Linux",
-        "SYSENCODING": lambda: "utf-8",
-        "SYSHOSTNAME": lambda: HOSTNAME,
-        "SYSPROCESSID": lambda: job.session.id,
-        "SYSPROCESSNAME": lambda: "Compute Server",
-        "SYSDATE9": lambda: moment.strftime("%d%b%Y").upper(),
-        "SYSDATE": lambda: moment.strftime("%d%b%y").upper(),
-        "SYSDAY": lambda: moment.strftime("%A"),
-        "SYSTIME": lambda: moment.strftime("%H:%M"),
-        "SYSERR": lambda: "0",
-        "SYSRC": lambda: "0",
-        "SYSWARNINGTEXT": lambda: job.last_warning,
-        "SYSERRORTEXT": lambda: job.last_error,
-        "SYSSITE": lambda: "70180938",
-        "SYSMACRONAME": lambda: "",
-    }
-    value = values.get(name)
-    return value() if value else None
+    value = _AUTOMATIC.get(name)
+    return value(job) if value else None
 
 
 def lookup(name: str, job: Job) -> str | None:

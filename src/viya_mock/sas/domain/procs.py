@@ -10,6 +10,7 @@ The `%webout` macros of sasjs are here too, because they write tables.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -18,6 +19,7 @@ from datetime import UTC, datetime
 from viya_mock.sas.domain import macros, sashelp
 from viya_mock.sas.domain.job import Job
 from viya_mock.sas.domain.lexer import Statement, unquote, words
+from viya_mock.sas.domain.model import LineType
 
 MEMBER = re.compile(r"\bdata\s*=\s*([A-Za-z_&][A-Za-z0-9_.&]*)\s*(\(([^)]*)\))?", re.IGNORECASE)
 
@@ -146,14 +148,17 @@ def _print(head: Statement, body: list[Statement], job: Job) -> None:
             columns = [by_name[w] for w in wanted]
         elif statement.keyword.startswith("TITLE"):
             title(statement.keyword, statement.rest, job)
-    indexes = [table.columns.index(c) for c in columns]
-    rows = [[sashelp.text(row[i], table.columns[i]) for i in indexes] for row in table.rows[:obs]]
+    names = tuple(column.name for column in columns)
     job.spend(5 + _unit_draw(job) * 20)
+    titles = tuple(_titles(job))
     if job.listing_open:
-        _listing(columns, rows, job)
+        linesize = _int(job.session.options.get("LINESIZE", macros.DEFAULT_OPTIONS["LINESIZE"]), 132)
+        job.page += 1
+        for kind, text in _listing(member, obs, names, titles, max(64, min(linesize, 256)), job.page):
+            job.listing.write(kind, text)
     if job.html_open:
-        page = _html(columns, rows, job)
-        if job.charge(len(page) + 64 * len(rows)):
+        page = _html(member, obs, names, titles)
+        if job.charge(len(page) + 64 * obs):
             job.html.append(page)
     job.write(f"NOTE: There were {obs} observations read from the data set {member}.", "note")
 
@@ -162,18 +167,33 @@ def _titles(job: Job) -> list[str]:
     return [job.titles[n] for n in sorted(job.titles)] or ["The SAS System"]
 
 
-def _listing(columns: list[sashelp.Column], rows: list[list[str]], job: Job) -> None:
-    linesize = _int(job.session.options.get("LINESIZE", macros.DEFAULT_OPTIONS["LINESIZE"]), 132)
-    linesize = max(64, min(linesize, 256))
-    job.page += 1
-    titles = _titles(job)
+# What PROC PRINT writes depends only on the table (SASHELP's, which never change), the observations and
+# columns printed, the titles, the line size and the page number; most jobs print the same, so each output is
+# rendered once and kept (bounded), and the jobs share its strings.
+@functools.lru_cache(maxsize=64)
+def _cells(member: str, obs: int, names: tuple[str, ...]) -> tuple[list[sashelp.Column], list[list[str]]]:
+    table = sashelp.find(member)
+    assert table is not None  # _print looked it up first
+    by_name = {column.name: column for column in table.columns}
+    columns = [by_name[name] for name in names]
+    indexes = [table.columns.index(column) for column in columns]
+    rows = [[sashelp.text(row[i], table.columns[i]) for i in indexes] for row in table.rows[:obs]]
+    return columns, rows
+
+
+@functools.lru_cache(maxsize=256)
+def _listing(
+    member: str, obs: int, names: tuple[str, ...], titles: tuple[str, ...], linesize: int, page_number: int
+) -> tuple[tuple[LineType, str], ...]:
+    columns, rows = _cells(member, obs, names)
+    out: list[tuple[LineType, str]] = []
     for index, text in enumerate(titles):
         line = text.center(linesize).rstrip()
         if index == 0:
-            page = str(job.page)
+            page = str(page_number)
             line = line.ljust(linesize - len(page)) + page
-        job.listing.write("title", line)
-    job.listing.write("normal", "")
+        out.append(("title", line))
+    out.append(("normal", ""))
     obs_width = max(3, len(str(len(rows))))
     widths = []
     for position, column in enumerate(columns):
@@ -193,16 +213,16 @@ def _listing(columns: list[sashelp.Column], rows: list[list[str]], job: Job) -> 
     header_line = "    ".join(header).rstrip()
     table_width = max(len(line) for line in [header_line, *body])
     margin = " " * max(0, (linesize - table_width) // 2)
-    job.listing.write("normal", margin + header_line)
-    job.listing.write("normal", "")
-    for line in body:
-        job.listing.write("normal", margin + line)
+    out += [("normal", margin + header_line), ("normal", "")]
+    out += [("normal", margin + line) for line in body]
+    return tuple(out)
 
 
-def _html(columns: list[sashelp.Column], rows: list[list[str]], job: Job) -> str:
-    titles = "".join(
-        f'<p class="systitleandfootercontainer"><span class="c systemtitle">{html.escape(t)}</span></p>'
-        for t in _titles(job)
+@functools.lru_cache(maxsize=256)
+def _html(member: str, obs: int, names: tuple[str, ...], titles: tuple[str, ...]) -> str:
+    columns, rows = _cells(member, obs, names)
+    title_html = "".join(
+        f'<p class="systitleandfootercontainer"><span class="c systemtitle">{html.escape(t)}</span></p>' for t in titles
     )
     head = '<th class="r header" scope="col">Obs</th>' + "".join(
         f'<th class="{"r" if c.numeric else "l"} header" scope="col">{html.escape(c.name)}</th>' for c in columns
@@ -215,7 +235,7 @@ def _html(columns: list[sashelp.Column], rows: list[list[str]], job: Job) -> str
         )
         lines.append(f'<tr><th class="r rowheader" scope="row">{number}</th>{cells}</tr>')
     return (
-        f'<div class="c proc_title_group">{titles}</div>'
+        f'<div class="c proc_title_group">{title_html}</div>'
         '<div style="padding-bottom: 8px; padding-top: 1px">'
         '<table class="table" style="border-spacing: 0" aria-label="Data Set">'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(lines)}</tbody></table></div>"

@@ -15,11 +15,12 @@ are importable from here.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 
 from viya_mock.sas.domain import datastep, macros, procs
 from viya_mock.sas.domain.job import Job
-from viya_mock.sas.domain.lexer import Statement, split, words
+from viya_mock.sas.domain.lexer import Program, Statement, split, words
 from viya_mock.sas.domain.log import MAX_LINE_CHARS, MAX_LINES
 from viya_mock.sas.domain.model import Line, LineType, Outcome, Output, Run, Session
 
@@ -158,11 +159,21 @@ class _Reader:
             self.echoed += 1
 
 
+# Most jobs run one of a few programs (a definition's code, submitted again and again); the statements of a
+# program are fixed by its source, and nothing changes them, so they are cut once and shared (bounded).
+MAX_SHARED_SOURCE = 64 * 1024
+
+
+@functools.lru_cache(maxsize=128)
+def _split(lines: tuple[str, ...]) -> Program:
+    return split(list(lines))
+
+
 def _run(lines: list[str], job: Job, variables: Mapping[str, str]) -> None:
     for name, value in variables.items():
         if macros.NAME.fullmatch(str(name)):
             macros.assign(str(name), str(value), job)
-    program = split(lines)
+    program = _split(tuple(lines)) if sum(map(len, lines)) <= MAX_SHARED_SOURCE else split(lines)
     job.first_number = job.session.next_line_number
     job.source = lines
     reader = _Reader(lines, job)
