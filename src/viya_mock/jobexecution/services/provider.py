@@ -43,9 +43,24 @@ def default_steps(running_for: int) -> tuple[Step, ...]:
     )
 
 
+# Log lines are read, never changed, once a plan holds them; jobs that run the same program write the same
+# lines, so each distinct line is one dict the jobs share (up to this many; past it, lines are not shared).
+MAX_SHARED_LINES = 8192
+
+
 class Provider:
     def __init__(self, randomness: Randomness) -> None:
         self.randomness = randomness
+        self._lines: dict[tuple[str, str], dict[str, str]] = {}
+
+    def _line(self, type_: str, text: str) -> dict[str, str]:
+        key = (type_, text)
+        line = self._lines.get(key)
+        if line is None:
+            line = {"type": type_, "line": text}
+            if len(self._lines) < MAX_SHARED_LINES:
+                self._lines[key] = line
+        return line
 
     def plan(
         self,
@@ -67,7 +82,7 @@ class Provider:
         log: list[tuple[int, dict[str, str]]] = []
         outputs: dict[str, bytes] = {}
         if program is not None:
-            log.extend((program.start + line.at, {"type": line.type, "line": line.line}) for line in program.log.items)
+            log.extend((program.start + line.at, self._line(line.type, line.line)) for line in program.log.items)
         for step in sorted(steps, key=lambda s: s.after):
             at = submitted + step.after
             completes = step.changes.get("state") == "completed"
