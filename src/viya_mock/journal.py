@@ -27,16 +27,29 @@ class Entry:
 
 
 # A server left running (a frontend polling all day) must not grow without bound: the journal keeps the
-# newest entries, far more than any test asserts on.
+# newest entries, far more than any test asserts on, and at most MAX_BYTES of them (paths and queries can be
+# kilobytes long, so a count alone would not bound the memory).
 MAX_ENTRIES = 50_000
+MAX_BYTES = 16 * 1024 * 1024
+# What an entry costs beyond its strings' characters: the object, its slots and the string headers.
+ENTRY_OVERHEAD = 400
+
+
+def entry_size(entry: Entry) -> int:
+    """About how many bytes an entry holds."""
+    texts = (entry.method, entry.path, entry.query, entry.time, entry.bodyDigest, entry.fault, entry.user)
+    return ENTRY_OVERHEAD + sum(len(text) for text in texts if text)
 
 
 class Journal:
     """Requests that ended, newest kept, and those still in flight, so a hung request can be found."""
 
-    def __init__(self, limit: int = MAX_ENTRIES) -> None:
+    def __init__(self, limit: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
         self._lock = threading.Lock()
-        self._entries: deque[Entry] = deque(maxlen=limit)
+        self._entries: deque[tuple[Entry, int]] = deque()
+        self._limit = limit
+        self._max_bytes = max_bytes
+        self._bytes = 0
         # In flight, by a number handed out at arrival; as many as the server has requests open.
         self._open: dict[int, Entry] = {}
         self._arrivals = 0
@@ -53,7 +66,11 @@ class Journal:
         with self._lock:
             if arrival is not None:
                 self._open.pop(arrival, None)
-            self._entries.append(entry)
+            size = entry_size(entry)
+            self._entries.append((entry, size))
+            self._bytes += size
+            while len(self._entries) > self._limit or (self._bytes > self._max_bytes and len(self._entries) > 1):
+                self._bytes -= self._entries.popleft()[1]
 
     def in_flight(self, method: str | None = None, path: str | None = None) -> list[Entry]:
         """Requests that arrived and have not ended, oldest first."""
@@ -64,11 +81,18 @@ class Journal:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
 
     def find(self, method: str | None = None, path: str | None = None, status: int | None = None) -> list[Entry]:
         with self._lock:
-            entries = list(self._entries)
+            entries = [entry for entry, _ in self._entries]
         return [entry for entry in entries if _matches(entry, method, path, status)]
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """How many entries are kept and about how many bytes they hold."""
+        with self._lock:
+            return len(self._entries), self._bytes
 
     @staticmethod
     def as_json(entry: Entry) -> dict[str, Any]:
