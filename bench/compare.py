@@ -289,6 +289,10 @@ def measure(peer: Peer, port: int, seconds: float, rounds: int, submits: int) ->
             done = wrk(base + post.path, post, 16, min(900.0, max(5.0, submits / rate)))
             peer.results["submits"] = done.requests
             peer.results["RSS after submits MB"] = _rss_mb(server.pid)
+            if peer.reset:  # the jobs deleted (all at once, as a reset does): what memory comes back
+                _reset(peer, port)
+                time.sleep(1)
+                peer.results["RSS after delete MB"] = _rss_mb(server.pid)
     finally:
         _stop(server)
 
@@ -327,15 +331,20 @@ def report(measured: list[Peer], args: argparse.Namespace) -> str:
                 f" {_ratio(m.requests_per_s, p.requests_per_s)} | {_ratio(m.requests_per_s, t.requests_per_s)}"
                 f" | {m.errors + m.non_2xx} |"
             )
-    lines += ["", "| server | cold start to first 200 | RSS idle | RSS after the submits | non-2xx (all runs) |"]
-    lines.append("| --- | --- | --- | --- | --- |")
+    lines += [
+        "",
+        "| server | cold start to first 200 | RSS idle | RSS after the submits | RSS once they are deleted"
+        " | non-2xx (all runs) |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for peer in measured:
         failures = sum(v.errors + v.non_2xx for k, v in peer.results.items() if isinstance(k, tuple))
         after = peer.results.get("RSS after submits MB")
         submitted = f"{after:.0f} MB ({peer.results['submits']:,} submits)" if after is not None else "—"
+        deleted = peer.results.get("RSS after delete MB")
         lines.append(
             f"| {peer.name} | {peer.results['cold start s']:.2f} s | {peer.results['RSS idle MB']:.0f} MB |"
-            f" {submitted} | {failures} |"
+            f" {submitted} | {f'{deleted:.0f} MB' if deleted is not None else '—'} | {failures} |"
         )
     return "\n".join(lines)
 
@@ -354,16 +363,25 @@ def main() -> None:
     parser.add_argument("--submits", type=int, default=100_000, help="POSTs before the last memory reading")
     parser.add_argument("--port", type=int, default=18190)
     parser.add_argument("--write-readme", action="store_true", help="put the report into bench/README.md")
+    parser.add_argument(
+        "--only", help="measure only the server whose name starts with this (a quick look, not a comparison)"
+    )
     args = parser.parse_args()
     for tool in ("wrk", "taskset"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} is not installed (make bench installs wrk)")
     if (os.cpu_count() or 1) < 2:
         raise SystemExit("two cores are needed: one for the server, one for wrk")
-    measured = peers()
+    measured = [peer for peer in peers() if not args.only or peer.name.startswith(args.only)]
+    if args.only and args.write_readme:
+        raise SystemExit("--only measures no peer beside ours, so its figures are not for the README")
     for index, peer in enumerate(measured):
         print(f"measuring {peer.name} {peer.version}", file=sys.stderr)
         measure(peer, args.port + index, args.seconds, args.rounds, args.submits)
+    if args.only:
+        for peer in measured:
+            print(peer.name, {str(k): v for k, v in peer.results.items()})
+        return
     text = report(measured, args)
     print(text)
     if args.write_readme:

@@ -92,9 +92,13 @@ def main() -> None:
     for name, (method, path, body, content_type) in CASES.items():
         call = _request(app, method, path, body, content_type)
         loop.run_until_complete(_run(app, call, 200))  # warm caches
-        began = time.process_time()
-        loop.run_until_complete(_run(app, call, args.requests))
-        plain = (time.process_time() - began) / args.requests * 1e6
+        # The best of five batches: on a shared machine the others only add what neighbours took.
+        batches = []
+        for _ in range(5):
+            began = time.process_time()
+            loop.run_until_complete(_run(app, call, args.requests // 5 or 1))
+            batches.append((time.process_time() - began) / (args.requests // 5 or 1) * 1e6)
+        plain = min(batches)
         profile = cProfile.Profile()
         profile.enable()
         loop.run_until_complete(_run(app, call, args.requests))
@@ -107,7 +111,9 @@ def main() -> None:
         shares = ", ".join(
             f"{group} {seconds / total:.0%}" for group, seconds in sorted(own.items(), key=lambda i: -i[1])
         )
-        print(f"{name}: {plain:.0f} µs of CPU per request unprofiled; own time by package: {shares}")
+        print(
+            f"{name}: {plain:.0f} µs of CPU per request unprofiled (best of 5 batches); own time by package: {shares}"
+        )
         stats.sort_stats("tottime").print_stats(8)
 
 
