@@ -8,6 +8,9 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+import viya_mock.lazy  # noqa: F401 - Connexion imported without what a server never calls; must come first
+
+# isort: split
 import connexion
 from connexion.exceptions import ProblemException
 from connexion.middleware import ConnexionMiddleware, MiddlewarePosition
@@ -122,16 +125,17 @@ def create_app(settings: Settings | None = None, tenants: TenantDirectory | None
     unexpected = errors.unexpected_handler(container.failures.append)
     middlewares = [partial(m, handler=unexpected) if m is ServerErrorMiddleware else m for m in MIDDLEWARES]
     app = PreparedApp("viya_mock", specification_dir=str(openapi_dir()), middlewares=middlewares)
-    for name in DOCUMENTS:
-        app.add_api(
-            documents.configured(documents.document(name), {"max_wait": settings.max_wait}),
-            resolver=Resolver(function_resolver=table.__getitem__),
-            pythonic_params=True,
-            strict_validation=name not in LENIENT,
-            validate_responses=settings.validate_responses,
-            swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
-            validator_map=VALIDATORS,
-        )
+    with documents.checked_already():
+        for name in DOCUMENTS:
+            app.add_api(
+                documents.configured(documents.document(name), {"max_wait": settings.max_wait}),
+                resolver=Resolver(function_resolver=table.__getitem__),
+                pythonic_params=True,
+                strict_validation=name not in LENIENT,
+                validate_responses=settings.validate_responses,
+                swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
+                validator_map=VALIDATORS,
+            )
     # Outermost first: CORS answers browsers' preflights before anything else (they never need a token); the
     # journal sees every final status, refused tokens and scripted faults included; faults only meet
     # requests that passed authentication, as behind a real gateway.

@@ -10,14 +10,17 @@ whatever it references in turn, is copied into the referring document's own comp
 
 from __future__ import annotations
 
+import contextlib
 import copy
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 from connexion.json_schema import Draft4ResponseValidator
+from connexion.spec import OpenAPISpecification
 from jsonschema import Draft4Validator
 from jsonschema.exceptions import best_match
 
@@ -149,3 +152,32 @@ def schema_check(name: str, schema: str) -> Callable[[Any], str | None]:
         return f"{schema}{where}: {error.message}"
 
     return check
+
+
+# -- Connexion's own check of the documents -----------------------------------------------------------
+
+_trusted = threading.local()
+_connexion_check = OpenAPISpecification._validate_spec.__func__
+
+
+def _validate_unless_trusted(cls: type, spec: Any) -> None:
+    if not getattr(_trusted, "on", False):
+        _connexion_check(cls, spec)
+
+
+OpenAPISpecification._validate_spec = classmethod(_validate_unless_trusted)
+
+
+@contextlib.contextmanager
+def checked_already() -> Iterator[None]:
+    """Within it, in this thread only, Connexion does not validate a document against the OpenAPI schema.
+
+    The bundled documents are validated by openapi-spec-validator in the test suite (tests/contract); Connexion
+    validated them again at every start and for every tenant, about a fifth of a second each time. Any other
+    document, and these ones in any other thread or outside the block, is validated as Connexion does.
+    """
+    _trusted.on = True
+    try:
+        yield
+    finally:
+        _trusted.on = False
