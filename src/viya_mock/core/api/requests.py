@@ -6,29 +6,33 @@ import asyncio
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-from connexion import request
-from connexion.context import receive
+from connexion.context import receive, scope
+from starlette.datastructures import Headers
 
 T = TypeVar("T")
 
 
+def headers() -> Headers:
+    """The current request's headers, read from its scope (`connexion.request` builds two request objects for
+    every attribute read)."""
+    return Headers(scope=scope._get_current_object())
+
+
 def accept() -> str | None:
-    value = request.headers.get("accept")
-    return str(value) if value is not None else None
+    return headers().get("accept")
 
 
 def header(name: str) -> str | None:
-    value = request.headers.get(name)
-    return str(value) if value is not None else None
+    return headers().get(name)
 
 
 def request_headers() -> dict[str, str]:
     """The request's headers, which scenarios may match jobs on."""
-    return {str(name): str(value) for name, value in request.headers.items()}
+    return dict(headers().items())
 
 
 def is_text_body() -> bool:
-    return str(request.headers.get("content-type", "")).lower().startswith("text/plain")
+    return headers().get("content-type", "").lower().startswith("text/plain")
 
 
 def text_of(body: Any) -> str | None:

@@ -6,12 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from connexion import request
 from starlette.responses import Response
 
 from viya_mock.core.api import render
 from viya_mock.core.api.render import JSON, SUMMARY, json_response
-from viya_mock.core.api.requests import accept
+from viya_mock.core.api.requests import accept, header
 from viya_mock.core.domain.resource import Resource
 from viya_mock.core.services.resources import ResourceService
 
@@ -40,9 +39,7 @@ class ResourceEndpoints:
         return json_response(body, media_type, headers=render.resource_headers(resource))
 
     def replaced(self, resource_id: str, body: dict[str, Any]) -> Response:
-        resource = self.service.replace(
-            resource_id, body, request.headers.get("if-match"), request.headers.get("if-unmodified-since")
-        )
+        resource = self.service.replace(resource_id, body, header("if-match"), header("if-unmodified-since"))
         return json_response(self.body(resource), self._negotiate(), headers=render.resource_headers(resource))
 
     def _negotiate(self) -> str:

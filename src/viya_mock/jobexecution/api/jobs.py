@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from connexion import request
 from starlette.responses import Response
 
 from viya_mock.core.api import render
 from viya_mock.core.api.render import head_of, no_content, text_response
-from viya_mock.core.api.requests import accept, is_text_body, request_headers, text_of, while_connected
+from viya_mock.core.api.requests import accept, header, is_text_body, request_headers, text_of, while_connected
 from viya_mock.core.domain.errors import ViyaError
 from viya_mock.jobexecution.api import representation
 from viya_mock.jobexecution.api.representation import JOBS
@@ -64,8 +63,8 @@ class JobHandlers:
         snapshot = self.jobs.update(
             job_id,
             body,
-            if_match=request.headers.get("if-match"),
-            if_unmodified_since=request.headers.get("if-unmodified-since"),
+            if_match=header("if-match"),
+            if_unmodified_since=header("if-unmodified-since"),
         )
         return representation.job_response(snapshot, accept())
 
@@ -78,7 +77,7 @@ class JobHandlers:
         If-None-Match names, or from the state at arrival, or after `wait` seconds (the document caps it). A
         poll whose client has gone is dropped rather than kept until its deadline."""
         if wait:
-            known = _state_named(request.headers.get("if-none-match"))
+            known = _state_named(header("if-none-match"))
             polled = await while_connected(self.jobs.wait_for_state(job_id, known, wait * 1000))
             snapshot = polled if polled is not None else self.jobs.get(job_id)
         else:
