@@ -49,8 +49,8 @@ ALLOWED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "viya_mock.journal",
             "viya_mock.scenarios.model",
         ),
-        # orjson: the one serialiser (core/api/render.py) encodes with it.
-        ("connexion", "starlette", "jsonschema", "multipart", "python_multipart", "orjson"),
+        # orjson: the one serialiser (core/api/render.py) encodes with it; jsonschema_rs: core/api/compiled.py.
+        ("connexion", "starlette", "jsonschema", "multipart", "python_multipart", "orjson", "jsonschema_rs"),
     ),
     "scenarios": ((*DOMAIN, "viya_mock.scenarios.*"), ("yaml", "jsonschema", "isodate")),
     "middleware": (

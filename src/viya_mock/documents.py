@@ -24,6 +24,7 @@ from connexion.spec import OpenAPISpecification
 from jsonschema import Draft4Validator
 from jsonschema.exceptions import best_match
 
+from viya_mock.core.api.compiled import accepts, compiled
 from viya_mock.resources import openapi_dir
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -137,15 +138,17 @@ def schema_check(name: str, schema: str) -> Callable[[Any], str | None]:
     (OpenAPI's `nullable` understood): None when it conforms, else what is wrong and where."""
 
     @cache
-    def validator() -> Any:  # built at the first check, so that start-up does not pay for it
-        components = _bundled(name)["components"]
-        return Draft4ResponseValidator(
-            {"$ref": f"#/components/schemas/{schema}", "components": components},
-            format_checker=Draft4Validator.FORMAT_CHECKER,
+    def validators() -> tuple[Any, Any]:  # built at the first check, so that start-up does not pay for them
+        whole = {"$ref": f"#/components/schemas/{schema}", "components": _bundled(name)["components"]}
+        return compiled(whole, response=True), Draft4ResponseValidator(
+            whole, format_checker=Draft4Validator.FORMAT_CHECKER
         )
 
     def check(value: Any) -> str | None:
-        error = best_match(validator().iter_errors(value))
+        fast, python = validators()
+        if accepts(fast, value):
+            return None
+        error = best_match(python.iter_errors(value))
         if error is None:
             return None
         where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path)

@@ -14,6 +14,7 @@ from typing import Any
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem
+from connexion.json_schema import Draft4RequestValidator
 from connexion.utils import is_null, is_nullable
 from connexion.validators import (
     VALIDATOR_MAP,
@@ -26,6 +27,7 @@ from jsonschema import Draft4Validator, ValidationError
 from starlette.datastructures import Headers
 from starlette.types import Receive, Scope
 
+from viya_mock.core.api.compiled import accepts, compiled
 from viya_mock.core.domain.errors import BadRequest
 from viya_mock.core.domain.limits import MAX_DEPTH, MAX_JSON_NODES, too_big
 
@@ -76,6 +78,22 @@ class JSONBodies(JSONRequestBodyValidator):  # type: ignore[misc]
     (Connexion's own guess); the request then goes on labelled `application/json`, so that the handler reads
     the JSON body that was validated instead of bare bytes.
     """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._python = Draft4RequestValidator(self._schema, format_checker=_FORMATS)
+        self._compiled = compiled(self._schema)
+
+    @property
+    def _validator(self) -> Any:
+        # Connexion builds a new jsonschema validator at every use; one per body validator is enough.
+        return self._python
+
+    def _validate(self, body: Any) -> Any:
+        """jsonschema-rs first, Connexion's own validation for what it refuses (see core/api/compiled.py)."""
+        if body is not None and accepts(self._compiled, body):
+            return None
+        return super()._validate(body)
 
     async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
         if "content-type" not in Headers(scope=scope):
