@@ -171,3 +171,24 @@ def test_swagger_ui_and_documents_are_still_served(client: TestClient) -> None:
 
 def test_the_app_is_connexions_async_app(client: TestClient) -> None:
     assert isinstance(client.app, connexion.AsyncApp)
+
+
+def test_job_request_bodies_are_checked_by_jsonschema_rs_from_the_documents_form(client: TestClient) -> None:
+    stack = _stack(client)
+    for content_type in ("application/json", "application/vnd.sas.job.execution.job.request+json"):
+        response = client.post(
+            "/jobExecution/jobs", content=b'{"jobDefinitionUri": 5}', headers={"Content-Type": content_type}
+        )
+        assert_sas_error(response, 400)
+    compiled = {
+        key[0]: validator._compiled is not None
+        for middleware in stack
+        for apis in getattr(middleware, "apis", {}).values()
+        if isinstance(apis, list)
+        for api in apis
+        for name, operation in getattr(api, "operations", {}).items()
+        if name == "createJob" and isinstance(operation, PreparedValidationOperation)
+        for key, validator in operation._bodies.items()
+        if hasattr(validator, "_compiled")
+    }
+    assert compiled == {"application/json": True, "application/vnd.sas.job.execution.job.request+json": True}

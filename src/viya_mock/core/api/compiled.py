@@ -16,17 +16,42 @@ from typing import Any
 import jsonschema_rs
 
 _NOTHING: dict[str, Any] = {"not": {}}
+# The most nodes a translated schema may have. Connexion inlines every $ref, so a schema that refers to
+# itself (a SAS error holds `errors`, a list of errors) is a cycle of dicts, and shared parts are visited
+# once per place they appear; either is left to jsonschema rather than handed to jsonschema-rs.
+MAX_NODES = 200_000
+
+
+class Untranslatable(ValueError):
+    """The schema is cyclic or too large to give to jsonschema-rs."""
 
 
 def as_draft4(node: Any, *, response: bool = False) -> Any:
     """An OpenAPI 3.0 schema as plain JSON Schema draft 4, for a request body or (`response`) a response."""
+    return _draft4(node, response, set(), [MAX_NODES])
+
+
+def _draft4(node: Any, response: bool, ancestors: set[int], budget: list[int]) -> Any:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise Untranslatable("the schema is too large")
+    if isinstance(node, list | dict):
+        if id(node) in ancestors:
+            raise Untranslatable("the schema refers to itself")
+        ancestors.add(id(node))
+        try:
+            return _container(node, response, ancestors, budget)
+        finally:
+            ancestors.discard(id(node))
+    return node
+
+
+def _container(node: list[Any] | dict[str, Any], response: bool, ancestors: set[int], budget: list[int]) -> Any:
     if isinstance(node, list):
-        return [as_draft4(item, response=response) for item in node]
-    if not isinstance(node, dict):
-        return node
+        return [_draft4(item, response, ancestors, budget) for item in node]
     if response and (node.get("writeOnly") is True or node.get("x-writeOnly") is True):
         return _NOTHING
-    out = {key: as_draft4(value, response=response) for key, value in node.items()}
+    out = {key: _draft4(value, response, ancestors, budget) for key, value in node.items()}
     if out.get("nullable") is True or out.get("x-nullable") is True:
         kind = out.get("type")
         if isinstance(kind, str):
@@ -42,7 +67,7 @@ def compiled(schema: dict[str, Any], *, response: bool = False) -> Any:
     """jsonschema-rs's validator for a schema, or None if it cannot take the schema (then jsonschema decides)."""
     try:
         return jsonschema_rs.Draft4Validator(as_draft4(schema, response=response), validate_formats=True)
-    except (ValueError, TypeError, jsonschema_rs.ValidationError):
+    except (ValueError, TypeError, RecursionError, jsonschema_rs.ValidationError):
         return None
 
 

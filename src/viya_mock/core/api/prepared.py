@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from connexion.apps.abstract import AbstractApp
@@ -53,8 +53,10 @@ _NO_SCHEMA = object()
 class PreparedValidationOperation(RequestValidationOperation):  # type: ignore[misc]
     """Connexion's request validation for one operation, with its validators built once."""
 
-    def __init__(self, next_app: ASGIApp, **kwargs: Any) -> None:
+    def __init__(self, next_app: ASGIApp, *, raw: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(next_app, **kwargs)
+        # The document as written (its $refs not inlined), for validators that resolve references themselves.
+        self._raw = raw or {}
         operation = self._operation
         self._parameters = self._validator_map["parameter"](
             operation.parameters,
@@ -87,7 +89,10 @@ class PreparedValidationOperation(RequestValidationOperation):  # type: ignore[m
             except KeyError:
                 pass  # Connexion skips validation of a type it has no validator for
             else:
+                # Validators that compile the document's own form of the schema say so (core/api/validation.py).
+                extra = {"document_schema": self._document_schema(mime_type)}
                 validator = body_validator(
+                    **(extra if getattr(body_validator, "takes_document_schema", False) else {}),
                     schema=schema,
                     required=operation.request_body.get("required", False),
                     nullable=is_nullable(operation.body_definition(mime_type)),
@@ -98,6 +103,20 @@ class PreparedValidationOperation(RequestValidationOperation):  # type: ignore[m
         if len(self._bodies) < MAX_BODY_VALIDATORS:
             self._bodies[key] = validator
         return validator
+
+    def _document_schema(self, mime_type: str) -> dict[str, Any] | None:
+        """The body's schema as the document writes it, with the document's components beside it; None if the
+        document does not say (a validator then has only Connexion's inlined schema)."""
+        components = self._raw.get("components", {})
+        try:
+            body = self._raw["paths"][self._operation.path][self._operation.method]["requestBody"]
+            reference = body.get("$ref", "")
+            if reference.startswith("#/components/requestBodies/"):
+                body = components["requestBodies"][reference.rsplit("/", 1)[1]]
+            schema = MediaTypeDict(body["content"]).get(mime_type, {})["schema"]
+        except (KeyError, TypeError, AttributeError):
+            return None
+        return {**schema, "components": components}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         self._parameters.validate(scope)
@@ -116,6 +135,7 @@ class _PreparedValidationAPI(RequestValidationAPI):  # type: ignore[misc]
             operation=operation,
             strict_validation=self.strict_validation,
             validator_map=self.validator_map,
+            raw=self.specification.raw,
         )
 
 

@@ -79,10 +79,14 @@ class JSONBodies(JSONRequestBodyValidator):  # type: ignore[misc]
     the JSON body that was validated instead of bare bytes.
     """
 
-    def __init__(self, **kwargs: Any) -> None:
+    takes_document_schema = True
+
+    def __init__(self, *, document_schema: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._python = Draft4RequestValidator(self._schema, format_checker=_FORMATS)
-        self._compiled = compiled(self._schema)
+        # The document's own form (references kept) where there is one: Connexion's inlined schema is a cycle
+        # of dicts wherever a schema refers to itself, which jsonschema-rs cannot be given.
+        self._compiled = compiled(document_schema or self._schema)
 
     @property
     def _validator(self) -> Any:
