@@ -36,6 +36,8 @@ def main() -> None:
     jobs = parser.parse_args().jobs
     port = free_port()
     command = [sys.executable, "-m", "viya_mock", "serve", "--port", str(port), "--clock", "virtual", "--seed", "1"]
+    # An export of 100,000 jobs is about 300 MB, over the default 100 MB a store import may be.
+    command += ["--max-file-size", str(2 * 1024**3)]
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -58,8 +60,10 @@ def main() -> None:
                 job["id"] = job["base"]["id"] = str(uuid.UUID(int=number, version=4))
                 export["jobs"].append(job)
             started = time.perf_counter()
-            client.put("/__admin/store", json=export)
+            answer = client.put("/__admin/store", json=export)
             imported = time.perf_counter()
+            if answer.status_code != 204:
+                raise SystemExit(f"the import was refused: {answer.status_code} {answer.text[:300]}")
             client.post("/__admin/clock/advance", params={"by": "PT1H"})
             advanced = time.perf_counter()
             count = 0
