@@ -59,6 +59,19 @@ def _stack(client: TestClient) -> list[Any]:
     return stack
 
 
+def _validation_operations(stack: list[Any]) -> list[tuple[str, PreparedValidationOperation]]:
+    """Every operation of the prepared request validation in the middleware stack, with its operationId."""
+    return [
+        (name, operation)
+        for middleware in stack
+        for apis in getattr(middleware, "apis", {}).values()
+        if isinstance(apis, list)
+        for api in apis
+        for name, operation in getattr(api, "operations", {}).items()
+        if isinstance(operation, PreparedValidationOperation)
+    ]
+
+
 def test_validators_are_built_once_per_operation(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     _stack(client)
     client.get(f"/jobExecution/jobs/{JOB}")
@@ -91,15 +104,7 @@ def test_made_up_media_types_keep_the_table_of_body_validators_bounded(client: T
             headers={"Content-Type": f"application/vnd.made.up.{number}+json"},
         )
         assert response.status_code in (400, 415), response.text
-    operations = [
-        operation
-        for middleware in stack
-        for apis in getattr(middleware, "apis", {}).values()
-        if isinstance(apis, list)
-        for api in apis
-        for operation in getattr(api, "operations", {}).values()
-        if isinstance(operation, PreparedValidationOperation)
-    ]
+    operations = [operation for _, operation in _validation_operations(stack)]
     assert operations, "request validation is not the prepared one"
     assert max(len(operation._bodies) for operation in operations) <= MAX_BODY_VALIDATORS
 
@@ -182,12 +187,8 @@ def test_job_request_bodies_are_checked_by_jsonschema_rs_from_the_documents_form
         assert_sas_error(response, 400)
     compiled = {
         key[0]: validator._compiled is not None
-        for middleware in stack
-        for apis in getattr(middleware, "apis", {}).values()
-        if isinstance(apis, list)
-        for api in apis
-        for name, operation in getattr(api, "operations", {}).items()
-        if name == "createJob" and isinstance(operation, PreparedValidationOperation)
+        for name, operation in _validation_operations(stack)
+        if name == "createJob"
         for key, validator in operation._bodies.items()
         if hasattr(validator, "_compiled")
     }

@@ -90,9 +90,11 @@ class PreparedValidationOperation(RequestValidationOperation):  # type: ignore[m
                 pass  # Connexion skips validation of a type it has no validator for
             else:
                 # Validators that compile the document's own form of the schema say so (core/api/validation.py).
-                extra = {"document_schema": self._document_schema(mime_type)}
+                extra = {}
+                if getattr(body_validator, "takes_document_schema", False):
+                    extra["document_schema"] = self._document_schema(mime_type)
                 validator = body_validator(
-                    **(extra if getattr(body_validator, "takes_document_schema", False) else {}),
+                    **extra,
                     schema=schema,
                     required=operation.request_body.get("required", False),
                     nullable=is_nullable(operation.body_definition(mime_type)),
