@@ -23,7 +23,8 @@ QUERY = ("viya_mock.core.query", "viya_mock.core.query.*")
 # layer → (project modules it may import, third-party distributions it may import); stdlib is always allowed.
 ALLOWED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "domain": (DOMAIN, ()),
-    "query": ((*DOMAIN, *QUERY), ()),
+    # sortedcontainers: a kept query's matches in order (core/query/kept.py).
+    "query": ((*DOMAIN, *QUERY), ("sortedcontainers",)),
     "store": ((*DOMAIN, *QUERY, "viya_mock.core.store.*"), ("yaml",)),
     "services": (
         (

@@ -126,6 +126,7 @@ class Container:
         virtual clock back at its start, so that every test after a reset sees the same world."""
         with self.store.lock:
             self.store.clear()
+            self.jobs.listings.clear()
             if self.settings.fixtures is not None:
                 seed(self.store, self.settings.fixtures)
             seed_accounts(self.store, self.accounts_file())

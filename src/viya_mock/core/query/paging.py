@@ -101,7 +101,7 @@ def parse_sort(
     return tuple(keys)
 
 
-def _getter(path: tuple[str, ...]) -> Callable[[Mapping[str, Any]], Any]:
+def getter(path: tuple[str, ...]) -> Callable[[Mapping[str, Any]], Any]:
     """The value at a path, or None where the path leads nowhere; a plain dict skips the slow ABC check."""
     if len(path) == 1:
         (key,) = path
@@ -121,7 +121,7 @@ def _getter(path: tuple[str, ...]) -> Callable[[Mapping[str, Any]], Any]:
 _NULL_RANK: Final = (0,)
 
 
-def _rank(value: Any) -> tuple[Any, ...]:
+def rank(value: Any) -> tuple[Any, ...]:
     """A form of any JSON value that compares with any other without raising (see the module docstring).
 
     Exact type checks come first because this runs once per item and sort key on every list request.
@@ -140,7 +140,7 @@ def _rank(value: Any) -> tuple[Any, ...]:
     return (3, str(value))
 
 
-class _Descending:
+class Descending:
     """One key component with its order inverted, so a single composite key can serve mixed directions
     in a top-k selection (a full sort uses stable passes instead and never needs this)."""
 
@@ -150,9 +150,9 @@ class _Descending:
         self.key = key
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Descending) and self.key == other.key
+        return isinstance(other, Descending) and self.key == other.key
 
-    def __lt__(self, other: _Descending) -> bool:
+    def __lt__(self, other: Descending) -> bool:
         return other.key < self.key
 
 
@@ -167,7 +167,7 @@ def _ordered(columns: list[list[tuple[Any, ...]]], sort: Sequence[SortKey], want
             choose = heapq.nlargest if sort[0].descending else heapq.nsmallest
             return choose(wanted, range(count), key=composite.__getitem__)
         adjusted = [
-            [_Descending(rank) for rank in column] if key.descending else column
+            [Descending(rank) for rank in column] if key.descending else column
             for key, column in zip(sort, columns, strict=True)
         ]
         mixed = list(zip(*adjusted, strict=True))
@@ -212,7 +212,7 @@ def select(
     wanted = min(start + limit, count)
     if not sort:
         return Page(items=matches[start:wanted], start=start, limit=limit, count=count)
-    getters = [_getter(key.path) for key in sort]
-    columns = [[_rank(get(document)) for document in docs] for get in getters]
+    getters = [getter(key.path) for key in sort]
+    columns = [[rank(get(document)) for document in docs] for get in getters]
     order = _ordered(columns, sort, wanted)
     return Page(items=[matches[index] for index in order[start:wanted]], start=start, limit=limit, count=count)

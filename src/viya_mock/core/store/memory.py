@@ -7,10 +7,12 @@ who can sign in and where sessions can be created.
 
 from __future__ import annotations
 
+import itertools
 import threading
 
 from viya_mock.compute.domain.session import ComputeSession
 from viya_mock.core.domain.resource import Resource
+from viya_mock.core.store.changes import Changes
 from viya_mock.files.domain.file import FILES_PREFIX, JOBS_PREFIX, File
 from viya_mock.jobexecution.domain.job import Job
 from viya_mock.logon.domain.accounts import AuthorizationCode, Client, User
@@ -33,6 +35,11 @@ class Store:
     def clear_content(self) -> None:
         """Empty what a store export holds: Job Execution's resources, files, and Compute sessions."""
         self.jobs: dict[str, Job] = {}
+        # Each job's place in the order jobs were added (what a list's ties fall back to), and which jobs changed
+        # since the job listings last looked (core/store/changes.py).
+        self.job_order: dict[str, int] = {}
+        self._job_sequence = itertools.count()
+        self.job_changes = Changes()
         self.job_requests: dict[str, Resource] = {}
         self.job_definitions: dict[str, Resource] = {}
         # Jobs submitted from each persisted job request, in submission order (a dict as an ordered set).
@@ -46,7 +53,11 @@ class Store:
         self.compute_sessions: dict[str, ComputeSession] = {}
 
     def add_job(self, job: Job) -> None:
+        if job.id not in self.jobs:
+            self.job_order[job.id] = next(self._job_sequence)
         self.jobs[job.id] = job
+        job.watcher = self.job_changes.touched
+        self.job_changes.touched(job.id)
         if job.job_request_id is not None:
             self.jobs_by_request.setdefault(job.job_request_id, {})[job.id] = None
         self.register_logs(job)
@@ -59,6 +70,9 @@ class Store:
         """Deleting a job deletes its log too (the Job Execution service deletes the file at logLocation),
         unless that file is a stored one whose parentUri names something other than this job."""
         job = self.jobs.pop(job_id)
+        del self.job_order[job_id]
+        job.watcher = None
+        self.job_changes.touched(job_id)
         if job.job_request_id is not None:
             self.jobs_by_request.get(job.job_request_id, {}).pop(job_id, None)
         for uri in (*job.log_locations(), *job.result_locations()):

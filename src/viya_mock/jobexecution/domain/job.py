@@ -55,6 +55,10 @@ class JobView:
     expiration: int | None
     etag: str
 
+    def expired(self, now: int) -> bool:
+        """Whether the service has deleted the job by `now` (its expiration has come)."""
+        return self.expiration is not None and self.expiration <= now
+
     def elapsed(self, now: int) -> int:
         """As the field table defines it: end minus creation once ended, else representation time minus creation."""
         return (self.ended if self.ended is not None else now) - self.created
@@ -75,6 +79,8 @@ class Job:
     log: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     # Bytes of files the job's results name (by result name, such as `_webout.json`), when its program wrote them.
     outputs: dict[str, bytes] = field(default_factory=dict)
+    # Told the job's id whenever an event is added (the store's change tracking, while the job is stored).
+    watcher: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
     _view: JobView | None = None
     _view_from: int = 0
     _view_until: int = 0
@@ -91,6 +97,8 @@ class Job:
         else:
             bisect.insort_right(self.events, event, key=lambda e: e.at)
         self._view = None
+        if self.watcher is not None:
+            self.watcher(self.id)
 
     def _replaces_last_heartbeat(self, event: JobEvent) -> bool:
         """A provider heartbeating through the API adds one event per beat; kept one by one, a long-running

@@ -26,14 +26,15 @@ from viya_mock.core.domain.preconditions import check_preconditions
 from viya_mock.core.domain.resource import Resource
 from viya_mock.core.domain.timestamps import format_ms, parse_sas
 from viya_mock.core.query.fields import QueryFields
-from viya_mock.core.query.listing import page_of
-from viya_mock.core.query.paging import Page, SortKey
+from viya_mock.core.query.listing import predicate_for, sort_for
+from viya_mock.core.query.paging import Page, SortKey, select
 from viya_mock.core.store.memory import Store
 from viya_mock.jobdefinitions.services.definitions import JobDefinitionService
 from viya_mock.jobexecution.domain.arguments import check_argument_names, merge_arguments
 from viya_mock.jobexecution.domain.job import HEARTBEATS, Job, JobEvent, JobView
 from viya_mock.jobexecution.domain.states import ENDED, JobState, can_move, parse_state
 from viya_mock.jobexecution.services.expiration import expires_after_ms
+from viya_mock.jobexecution.services.listings import JobListings
 from viya_mock.jobexecution.services.provider import Provider
 from viya_mock.randomness import Randomness
 from viya_mock.scenarios.model import Script
@@ -107,10 +108,6 @@ class JobSnapshot:
     now: int
 
 
-def _expired(view: JobView, now: int) -> bool:
-    return view.expiration is not None and view.expiration <= now
-
-
 @dataclass(frozen=True, slots=True)
 class CheckedRequest:
     """What checking a job request found out, so that running it does not resolve or parse anything again."""
@@ -160,6 +157,8 @@ class JobService:
         self.heartbeat_grace = heartbeat_grace
         # Runs the programs of jobs whose definition is of type Compute (None: they follow the timeline only).
         self.compute = compute
+        # The lists clients ask for again and again, kept current instead of scanned each time.
+        self.listings = JobListings(store)
 
     # -- reading -------------------------------------------------------------------------------------
 
@@ -169,7 +168,7 @@ class JobService:
         if job is None:
             raise NotFound(f"No job exists with the ID {job_id}.", details=[f"id: {job_id}"])
         view = job.view(now)
-        if _expired(view, now):
+        if view.expired(now):
             self._forget([job])
             raise NotFound(f"No job exists with the ID {job_id}.", details=[f"id: {job_id}", "the job has expired"])
         return job, view
@@ -189,23 +188,25 @@ class JobService:
         job_request_id: str | None = None,
     ) -> Page[JobSnapshot]:
         now = self.clock.now()
+        predicate = predicate_for(filter_text, JOB_FIELDS)
+        sort = sort_for(sort_text, JOB_FIELDS, DEFAULT_JOB_SORT)
         candidates: Iterable[Job]
         if job_request_id is None:
+            kept = self.listings.page(filter_text, predicate, sort, start=start, limit=limit, now=now)
+            if kept is not None:
+                jobs, expired = kept
+                self._forget(expired)
+                return self._snapshots(jobs, now)
             candidates = self.store.jobs.values()
         else:
             ids = self.store.jobs_by_request.get(job_request_id, {})
             candidates = [self.store.jobs[job_id] for job_id in ids if job_id in self.store.jobs]
         live = self._unexpired(candidates, now)
-        page = page_of(
-            live,
-            doc=lambda job: job.view(now).doc,
-            filter_text=filter_text,
-            sort_text=sort_text,
-            fields=JOB_FIELDS,
-            default_sort=DEFAULT_JOB_SORT,
-            start=start,
-            limit=limit,
-        )
+        page = select(live, doc=lambda job: job.view(now).doc, predicate=predicate, sort=sort, start=start, limit=limit)
+        return self._snapshots(page, now)
+
+    @staticmethod
+    def _snapshots(page: Page[Job], now: int) -> Page[JobSnapshot]:
         snapshots = [JobSnapshot(job, job.view(now), now) for job in page.items]
         return Page(items=snapshots, start=page.start, limit=page.limit, count=page.count)
 
@@ -217,7 +218,7 @@ class JobService:
         live: list[Job] = []
         expired: list[Job] = []
         for job in jobs:
-            (expired if _expired(job.view(now), now) else live).append(job)
+            (expired if job.view(now).expired(now) else live).append(job)
         self._forget(expired)
         return live
 
