@@ -27,6 +27,7 @@ from viya_mock.logon.services.logon import LogonService
 from viya_mock.logon.services.tokens import Tokens
 from viya_mock.principal import CurrentUser
 from viya_mock.randomness import Randomness
+from viya_mock.release import MemoryRelease
 from viya_mock.resources import bundled_fixtures
 from viya_mock.sas.domain.run import execute
 from viya_mock.scenarios.engine import ScenarioBook
@@ -110,6 +111,8 @@ class Container:
             "jobRequest": documents.schema_check("job-execution.yaml", "JobRequest"),
             "job": documents.schema_check("job-execution.yaml", "Job"),
         }
+        # Memory goes back to the system after many jobs are gone (release.py): checked by reset and the server.
+        self.memory = MemoryRelease()
         self.admin = AdminService(store, clock, self.scenarios, self.journal, self.reset, schema_checks)
         self.reset()
 
@@ -143,3 +146,8 @@ class Container:
             self.failures.clear()
             if isinstance(self.clock, VirtualClock) and self.settings.virtual_start is not None:
                 self.clock.set(self.settings.virtual_start)
+        self.release_memory()
+
+    def release_memory(self) -> bool:
+        """Give memory back if many jobs have gone since the last time (release.py); whether it did."""
+        return self.memory.check(self.store.jobs_removed)

@@ -28,6 +28,8 @@ from viya_mock.state import StateError, StateFile, restore_tenants, save_tenants
 if TYPE_CHECKING:
     from viya_mock.tenants import Tenants
 
+# Milliseconds between two checks for memory to give back (jobs deleted one by one, or expired).
+RELEASE_CHECK = 5_000
 # What the watchdog allows beyond the grace for uvicorn's own steps (a 0.1 s tick, lifespan shutdown).
 WATCHDOG_MARGIN = 2.0
 # How long the watchdog waits for the store lock (held by a request that will not finish) before giving up.
@@ -87,6 +89,14 @@ class Lifecycle:
         """Every tenant's long polls answer now, and no later one waits."""
         for container in self.containers().values():
             container.clock.changes.release_all()
+
+    async def release_periodically(self) -> None:
+        """Every RELEASE_CHECK of real time: memory given back by each container that has lost many jobs."""
+        wall = SystemClock()
+        while True:
+            await wall.sleep(RELEASE_CHECK)
+            for container in self.containers().values():
+                container.release_memory()
 
     async def write_periodically(self) -> None:
         """Every `interval` of real time: the snapshot on the loop (under the store lock), the writing off it."""
@@ -155,6 +165,7 @@ class GracefulServer(uvicorn.Server):
         super().__init__(config)
         self.lifecycle = lifecycle
         self._writer: asyncio.Task[None] | None = None
+        self._releaser: asyncio.Task[None] | None = None
 
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
@@ -178,6 +189,7 @@ class GracefulServer(uvicorn.Server):
         await super().startup(sockets=sockets)
         settle_memory()
         lifecycle = self.lifecycle
+        self._releaser = asyncio.create_task(lifecycle.release_periodically())
         if lifecycle.state_file is not None and lifecycle.interval > 0 and not self.should_exit:
             self._writer = asyncio.create_task(lifecycle.write_periodically())
 
@@ -186,6 +198,8 @@ class GracefulServer(uvicorn.Server):
         self.lifecycle.release_waiters()
         if self._writer is not None:
             self._writer.cancel()
+        if self._releaser is not None:
+            self._releaser.cancel()
         await super().shutdown(sockets=sockets)
 
 

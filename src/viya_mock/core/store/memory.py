@@ -21,6 +21,8 @@ from viya_mock.logon.domain.accounts import AuthorizationCode, Client, User
 class Store:
     def __init__(self) -> None:
         self.lock = threading.RLock()
+        # Every job removed since the store was made, a reset's included (when to give memory back: release.py).
+        self.jobs_removed = 0
         self.clear()
 
     def clear(self) -> None:
@@ -34,6 +36,7 @@ class Store:
 
     def clear_content(self) -> None:
         """Empty what a store export holds: Job Execution's resources, files, and Compute sessions."""
+        self.jobs_removed += len(getattr(self, "jobs", ()))
         self.jobs: dict[str, Job] = {}
         # Each job's place in the order jobs were added (what a list's ties fall back to), and which jobs changed
         # since the job listings last looked (core/store/changes.py).
@@ -70,6 +73,7 @@ class Store:
         """Deleting a job deletes its log too (the Job Execution service deletes the file at logLocation),
         unless that file is a stored one whose parentUri names something other than this job."""
         job = self.jobs.pop(job_id)
+        self.jobs_removed += 1
         del self.job_order[job_id]
         job.watcher = None
         self.job_changes.touched(job_id)

@@ -262,6 +262,6 @@ def _emit(line: str, job: Job, target: str) -> None:
     if target == "_WEBOUT":
         job.put_webout(line)
     elif target == "PRINT":
-        job.listing.write("normal", line)
+        job.listing.write("normal", line, job.clock)
     elif target in {"LOG", "STDERR", "STDOUT"}:
-        job.log.write(line_type(line), line)
+        job.log.write(line_type(line), line, job.clock)

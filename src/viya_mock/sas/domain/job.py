@@ -54,20 +54,20 @@ class Job:
     listing: Writer = field(init=False)
 
     def __post_init__(self) -> None:
-        self.log = Writer(lambda: self.clock)
-        self.listing = Writer(lambda: self.clock)
+        self.log = Writer()
+        self.listing = Writer()
 
     def write(self, text: str, default: LineType = "normal") -> None:
         """A line SAS writes to the log, typed from its prefix."""
-        self.log.write(line_type(text, default), text)
+        self.log.write(line_type(text, default), text, self.clock)
 
     def error(self, text: str, code: int = 8) -> None:
-        self.log.write("error", text)
+        self.log.write("error", text, self.clock)
         self.last_error = text.partition(":")[2].strip()
         self.syscc = max(self.syscc, code)
 
     def warning(self, text: str) -> None:
-        self.log.write("warning", text)
+        self.log.write("warning", text, self.clock)
         self.last_warning = text.partition(":")[2].strip()
         self.syscc = max(self.syscc, 4)
 
@@ -97,10 +97,10 @@ class Job:
     def step_notes(self, what: str) -> None:
         """`NOTE: DATA statement used (Total process time):` and its two time lines."""
         real, cpu = self.step_time()
-        self.log.write("note", f"NOTE: {what} used (Total process time):")
-        self.log.write("note", f"      real time           {real:.2f} seconds")
-        self.log.write("note", f"      cpu time            {cpu:.2f} seconds")
-        self.log.write("note", " ")
+        self.log.write("note", f"NOTE: {what} used (Total process time):", self.clock)
+        self.log.write("note", f"      real time           {real:.2f} seconds", self.clock)
+        self.log.write("note", f"      cpu time            {cpu:.2f} seconds", self.clock)
+        self.log.write("note", " ", self.clock)
 
     def put_webout(self, text: str) -> None:
         if self.webout is None:

@@ -7,8 +7,6 @@ limit: at most `MAX_LINES` lines are kept and each is cut to `MAX_LINE_CHARS`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from viya_mock.sas.domain.model import Line, LineType
 
 MAX_LINES = 100_000
@@ -16,19 +14,19 @@ MAX_LINE_CHARS = 32 * 1024
 
 
 class Writer:
-    """Appends lines to a log or listing, stamping each with the job's current clock."""
+    """Appends lines to a log or listing, each stamped with the job's clock as the caller passes it (a writer
+    that read its job's clock itself would hold the job in a cycle that only the cyclic collector frees)."""
 
-    def __init__(self, clock: Callable[[], int]) -> None:
+    def __init__(self) -> None:
         self.lines: list[Line] = []
-        self._clock = clock
         self.full = False
 
-    def write(self, type_: LineType, text: str) -> None:
+    def write(self, type_: LineType, text: str, at: int) -> None:
         for part in text.split("\n"):
             if len(self.lines) >= MAX_LINES:
                 self.full = True
                 return
-            self.lines.append(Line(type_, part[:MAX_LINE_CHARS], self._clock()))
+            self.lines.append(Line(type_, part[:MAX_LINE_CHARS], at))
 
 
 def line_type(text: str, default: LineType = "normal") -> LineType:

@@ -155,7 +155,7 @@ def _print(head: Statement, body: list[Statement], job: Job) -> None:
         linesize = _int(job.session.options.get("LINESIZE", macros.DEFAULT_OPTIONS["LINESIZE"]), 132)
         job.page += 1
         for kind, text in _listing(member, obs, names, titles, max(64, min(linesize, 256)), job.page):
-            job.listing.write(kind, text)
+            job.listing.write(kind, text, job.clock)
     if job.html_open:
         page = _html(member, obs, names, titles)
         if job.charge(len(page) + 64 * obs):

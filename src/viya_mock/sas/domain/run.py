@@ -154,7 +154,7 @@ class _Reader:
         while self.echoed <= min(last, len(self.lines) - 1):
             number = self.job.session.next_line_number
             text = self.lines[self.echoed][: MAX_LINE_CHARS - 12]
-            self.job.log.write("source", f"{number:<5} {text}".rstrip())
+            self.job.log.write("source", f"{number:<5} {text}".rstrip(), self.job.clock)
             self.job.session.next_line_number += 1
             self.echoed += 1
 
@@ -388,10 +388,10 @@ def _put(rest: str, job: Job) -> None:
     if upper in {"_USER_", "_GLOBAL_", "_ALL_", "_AUTOMATIC_"}:
         if upper != "_AUTOMATIC_":
             for name, value in sorted(job.session.macros.items()):
-                job.log.write("normal", f"GLOBAL {name} {value}")
+                job.log.write("normal", f"GLOBAL {name} {value}", job.clock)
         if upper in {"_ALL_", "_AUTOMATIC_"}:
             for name in sorted(AUTOMATIC_NAMES):
-                job.log.write("normal", f"AUTOMATIC {name} {macros.automatic(name, job)}")
+                job.log.write("normal", f"AUTOMATIC {name} {macros.automatic(name, job)}", job.clock)
         return
     text = macros.EQUALS.sub(lambda m: f"{m.group(1).upper()}=&{m.group(1)}", rest.strip())
     line = macros.resolve(text, job)
