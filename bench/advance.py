@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import copy
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -70,12 +71,14 @@ def main() -> None:
             for start in range(0, jobs + 4, 1_000):
                 count += len(client.get("/jobExecution/jobs", params={"start": start, "limit": 1_000}).json()["items"])
             listed = time.perf_counter()
-            first = time.perf_counter()
-            page = client.get(
-                "/jobExecution/jobs", params={"filter": "eq(state,'timedOut')", "sortBy": "id:ascending", "limit": 20}
-            )
-            filtered = time.perf_counter() - first
-            assert page.status_code == 200
+            question = {"filter": "eq(state,'timedOut')", "sortBy": "id:ascending", "limit": 20}
+            times = []
+            for _ in range(6):  # the first asking scans; the server keeps the list from the second on
+                first = time.perf_counter()
+                page = client.get("/jobExecution/jobs", params=question)
+                times.append(time.perf_counter() - first)
+                assert page.status_code == 200
+            filtered, again = times[0], statistics.median(times[1:])
     finally:
         server.terminate()
         server.wait()
@@ -84,6 +87,7 @@ def main() -> None:
     print(f"advance the clock by an hour: {(advanced - imported) * 1000:.1f} ms")
     print(f"read every job back in pages of 1,000 ({count} items): {listed - advanced:.2f} s")
     print(f"first filtered, sorted page of 20 after the advance: {filtered * 1000:.1f} ms")
+    print(f"the same page asked again (median of 5): {again * 1000:.1f} ms")
 
 
 if __name__ == "__main__":

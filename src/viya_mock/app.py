@@ -42,6 +42,7 @@ from viya_mock.core.domain.errors import ViyaError
 from viya_mock.core.domain.timestamps import format_ms
 from viya_mock.files.api.handlers import FileHandlers
 from viya_mock.files.api.uploads import MULTIPART_SLACK, UploadBodies
+from viya_mock.folders.api.handlers import FolderHandlers
 from viya_mock.identities.api.handlers import IdentityHandlers
 from viya_mock.jobdefinitions.api.handlers import JobDefinitionHandlers
 from viya_mock.jobexecution.api.job_requests import JobRequestHandlers
@@ -58,6 +59,7 @@ from viya_mock.middleware.journal import JournalMiddleware
 from viya_mock.middleware.limits import RequestLimits
 from viya_mock.resources import openapi_dir
 from viya_mock.settings import Settings
+from viya_mock.webrunner.api.handlers import WebRunnerHandlers
 
 LOCALHOST_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
 DOCUMENTS = (
@@ -68,9 +70,12 @@ DOCUMENTS = (
     "saslogon.yaml",
     "identities.yaml",
     "compute.yaml",
+    "folders.yaml",
+    "web-runner.yaml",
 )
 # SAS Logon ignores form fields and query parameters it does not know (UAA does); the others are strict.
-LENIENT = frozenset(("saslogon.yaml",))
+# The web runner passes every field it does not know to the program as a macro variable.
+LENIENT = frozenset(("saslogon.yaml", "web-runner.yaml"))
 LOGON_PREFIX = "/SASLogon"
 # The documents declare bearer security for Swagger UI and other tools; the auth middleware checks tokens,
 # so Connexion's own security middleware (which would want an x-bearerInfoFunc) is left out of the stack.
@@ -87,6 +92,8 @@ MIDDLEWARES = [PREPARED.get(m, m) for m in ConnexionMiddleware.default_middlewar
 # Connexion logs a warning on every request to an operation with several request media types; the SAS
 # API has many such operations by design, so the warning is noise (and a cost) on the hot path.
 logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
+# The web runner takes any field as a macro variable, which Connexion warns about on every such request.
+logging.getLogger("connexion.decorators.parameter").setLevel(logging.ERROR)
 # Bodies that may be as large as a file (--max-file-size) rather than --max-body: the Files uploads, which
 # check the file's own limit themselves, and the store import, whose export carries every uploaded file.
 # Matched at the end of the path, whatever prefix comes before the API's root.
@@ -94,6 +101,7 @@ FILE_SIZED_BODIES = (
     ("POST", re.compile(r"/files/files\Z")),
     ("PUT", re.compile(r"/files/files/[^/]+/content\Z")),
     ("PUT", re.compile(r"/__admin/store\Z")),
+    ("POST", re.compile(r"/SASJobExecution/?\Z")),
 )
 
 
@@ -119,6 +127,8 @@ def create_app(settings: Settings | None = None, tenants: TenantDirectory | None
             AccountHandlers(container.logon),
             TenantHandlers(directory),
             ComputeHandlers(container.compute),
+            FolderHandlers(container.folders),
+            WebRunnerHandlers(container.web_runner),
         ]
     )
     # An exception that escapes every handler (a bug in a middleware) still leaves as a SAS error.

@@ -99,6 +99,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     _option(
         serve,
+        "--programs",
+        "VIYA_MOCK_PROGRAMS",
+        "folders of .sas programs, each file a job definition: DIR (served at /Public/app/<DIR's name>) or "
+        f"/Folder/Path=DIR ('{os.pathsep}'-separated in the variable); edits are seen without a restart",
+        str,
+        [],
+        _list(os.pathsep),
+        nargs="*",
+        metavar="DIR",
+    )
+    _option(
+        serve,
         "--clock",
         "VIYA_MOCK_CLOCK",
         "real time, or virtual time that moves only through the admin API",
@@ -316,6 +328,7 @@ def settings_from(argv: Sequence[str] | None = None) -> defaults.Settings:
         seed=int(options.seed) if options.seed is not None else None,
         virtual_start=virtual_start,
         scenarios=tuple(options.scenarios),
+        programs=tuple(options.programs),
         cors_origins=tuple(options.cors_origin),
         latency=round(options.latency * 1000),
         generate=options.generate,

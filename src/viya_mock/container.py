@@ -16,6 +16,8 @@ from viya_mock.compute.services.compute import ComputeService
 from viya_mock.core.store.memory import Store
 from viya_mock.core.store.seeding import ACCOUNTS, seed, seed_accounts
 from viya_mock.files.services.files import FileService
+from viya_mock.folders.services.folders import FolderService
+from viya_mock.folders.services.programs import ProgramFolders, parse_mount
 from viya_mock.identities.services.identities import IdentityService
 from viya_mock.jobdefinitions.services.definitions import JOB_DEFINITION, JobDefinitionService
 from viya_mock.jobexecution.services.job_requests import JOB_REQUEST, JobRequestService
@@ -34,6 +36,7 @@ from viya_mock.scenarios.engine import ScenarioBook
 from viya_mock.scenarios.loader import load_path
 from viya_mock.scenarios.model import Script
 from viya_mock.settings import Settings
+from viya_mock.webrunner.services.runner import WebRunner
 
 FAILURES_KEPT = 100
 
@@ -103,6 +106,12 @@ class Container:
         )
         self.logon = LogonService(store, clock, randomness, self.tokens)
         self.identities = IdentityService(store, self.current_user)
+        # Programs served from folders of .sas files (--programs), looked at again before each folder answer.
+        self.programs = ProgramFolders([parse_mount(spec) for spec in settings.programs], store, clock, user)
+        self.folders = FolderService(store, self.programs.refresh)
+        self.web_runner = WebRunner(
+            self.jobs, self.job_definitions, self.folders, self.files, max_wait=settings.max_wait * 1000
+        )
         # Exceptions the mock raised while answering (its own bugs), newest last, for the pytest plugin to raise.
         self.failures: deque[BaseException] = deque(maxlen=FAILURES_KEPT)
         # A store import is checked against the APIs' own schemas before anything is replaced.
@@ -141,6 +150,7 @@ class Container:
 
                 generator = Generator(self.randomness, self.settings.seed, self.settings.user)
                 generator.fill(self.store, self.settings.generate, self.clock.now())
+            self.programs.refresh()
             self.scenarios.replace_all(self.startup_scenarios)
             self.journal.clear()
             self.failures.clear()

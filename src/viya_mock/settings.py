@@ -57,6 +57,8 @@ class Settings:
     job_duration: int = DEFAULT_JOB_DURATION
     # Scenario files or folders loaded at start-up and restored by every reset.
     scenarios: tuple[Path, ...] = ()
+    # Folders of .sas programs served as job definitions: `DIR` or `/Folder/Path=DIR` (folders/services/programs.py).
+    programs: tuple[str, ...] = ()
     # Browser origins allowed to call the mock; empty means any http(s) origin on localhost or 127.0.0.1.
     cors_origins: tuple[str, ...] = ()
     # How many realistic jobs (with job requests and definitions) to generate on top of the fixtures.

@@ -42,7 +42,7 @@ def scripted(
 ) -> Callable[..., Run]:
     """An interpreter that writes what it is told (the real one is developed on its own), recording the calls."""
 
-    def execute(code: Any, session: Session, *, job_id: str, variables: Any = None, draw: Any = None) -> Run:
+    def execute(code: Any, session: Session, *, job_id: str, variables: Any = None, **_: Any) -> Run:
         session.macros.update({name.upper(): value for name, value in (variables or {}).items()})
         return Run(
             log=list(log),

@@ -51,9 +51,9 @@ class TestComputeJobs:
         seen: list[dict[str, str]] = []
         inner = scripted()
 
-        def execute(code: Any, session: Session, *, job_id: str, variables: Any = None, draw: Any = None) -> Run:
+        def execute(code: Any, session: Session, *, job_id: str, variables: Any = None, **options: Any) -> Run:
             seen.append(dict(variables or {}))
-            return inner(code, session, job_id=job_id, variables=variables, draw=draw)
+            return inner(code, session, job_id=job_id, variables=variables, **options)
 
         with interpreter(container, execute):
             _submit(client, {"AGE": "14"})

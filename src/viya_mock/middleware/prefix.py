@@ -44,6 +44,7 @@ API_ROOTS = (
     "/__admin",
     "/compute",
     "/folders",
+    "/SASJobExecution",
 )
 REWRITTEN_HEADERS = frozenset((b"location", b"content-location"))
 # Bodies that are bytes someone stored, not representations: the uploads that carry file content in, and the

@@ -57,10 +57,10 @@ class ScenarioBook:
                 return scenario.script
         return None
 
-    def compute_script_for(self, code: str) -> ComputeScript | None:
-        """The first scenario with a `compute` section whose match takes the program's text."""
+    def compute_script_for(self, code: str, variables: Mapping[str, str] | None = None) -> ComputeScript | None:
+        """The first scenario with a `compute` section whose match takes the program's text and variables."""
         for scenario in self._scenarios.values():
-            if scenario.compute is not None and scenario.match.matches_code(code):
+            if scenario.compute is not None and scenario.match.matches_code(code, variables):
                 return scenario.compute
         return None
 

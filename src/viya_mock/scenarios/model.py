@@ -28,8 +28,15 @@ class Match:
     # Compute jobs only: a glob over the program's text.
     code: str | None = None
 
-    def matches_code(self, code: str) -> bool:
-        return self.code is None or fnmatchcase(code, self.code)
+    def matches_code(self, code: str, variables: Mapping[str, str] | None = None) -> bool:
+        """A Compute program: its text, and the `arguments` criteria against its macro variables (a Job
+        Execution job's arguments, `_program` among them for the web runner), names compared without case."""
+        if self.code is not None and not fnmatchcase(code, self.code):
+            return False
+        if not self.arguments:
+            return True
+        upper = {name.upper(): value for name, value in (variables or {}).items()}
+        return all(_like(upper.get(name.upper()), pattern) for name, pattern in self.arguments.items())
 
     def matches(self, request: Mapping[str, Any], submitter: str, headers: Mapping[str, str]) -> bool:
         definition = request.get("jobDefinition") or {}

@@ -26,6 +26,7 @@ from viya_mock.compute.domain.session import ComputeJob, ComputeSession
 from viya_mock.core.domain.errors import BadRequest, NotFound, PreconditionFailed
 from viya_mock.core.domain.resource import Resource
 from viya_mock.core.domain.timestamps import format_ms
+from viya_mock.core.domain.values import as_text
 from viya_mock.core.query.fields import QueryFields
 from viya_mock.core.query.listing import page_of
 from viya_mock.core.query.paging import Page, SortKey
@@ -148,7 +149,7 @@ class ComputeService:
         user: Callable[[], str],
         read_file: Callable[[str], bytes],
         execute: Execute,
-        scripts: Callable[[str], ComputeScript | None] = lambda code: None,
+        scripts: Callable[[str, Mapping[str, str]], ComputeScript | None] = lambda code, variables: None,
         max_sessions: int = MAX_SESSIONS,
     ) -> None:
         self.store = store
@@ -288,12 +289,12 @@ class ComputeService:
             code = self._code_from(str(body["codeUri"]))
         if code is None:
             raise NoCode("The job request has no SAS code: give code or codeUri.")
-        variables = {str(k): "" if v is None else str(v) for k, v in (body.get("variables") or {}).items()}
+        variables = {str(k): as_text(v) for k, v in (body.get("variables") or {}).items()}
         request = {k: v for k, v in body.items() if v is not None}
         with self.store.lock:
             now = self.clock.now()
             job_id = self.randomness.uuid().upper()
-            run = self._run(code, session.sas, job_id, variables)
+            run = self._run(code, session.sas, job_id, variables, session.free_at(now))
             job = ComputeJob(
                 id=job_id,
                 session_id=session.id,
@@ -307,13 +308,28 @@ class ComputeService:
         self.clock.changes.notify(session.id)
         return JobSnapshot(job, session, now)
 
-    def _run(self, code: str | list[str], sas: Session, job_id: str, variables: dict[str, str]) -> Run:
+    def _run(self, code: str | list[str], sas: Session, job_id: str, variables: dict[str, str], now: int) -> Run:
         """What the program writes: a scenario's script when one matches its text, else the interpreter's run."""
-        script = self.scripts(code if isinstance(code, str) else "\n".join(code))
+        script = self.scripts(code if isinstance(code, str) else "\n".join(code), variables)
         if script is None:
-            return self.execute(code, sas, job_id=job_id, variables=variables, draw=self.randomness.random.random)
+            return self.execute(
+                code,
+                sas,
+                job_id=job_id,
+                variables=variables,
+                draw=self.randomness.random.random,
+                now=now,
+                read_file=self._uploaded,
+            )
         sas.macros.update({name.upper(): value for name, value in variables.items()})
         return scripted_run(script)
+
+    def _uploaded(self, uri: str) -> bytes | None:
+        """The bytes of a Files URI a program reads (sasjs's uploaded tables), None when it names no file."""
+        try:
+            return self.read_file(uri)
+        except NotFound:
+            return None
 
     def _code_from(self, uri: str) -> str:
         try:
@@ -418,7 +434,7 @@ class ComputeService:
         session_id = f"{server}-ses0000"
         sas = Session(id=session_id, user=user, work_path=f"/opt/sas/viya/config/var/tmp/compsrv/default/{server}/")
         job_id = self.randomness.uuid().upper()
-        run = self._run(code, sas, job_id, dict(variables))
+        run = self._run(code, sas, job_id, dict(variables), now)
         return ComputeJob(
             id=job_id,
             session_id=session_id,

@@ -14,6 +14,7 @@ from viya_mock.compute.domain.session import ComputeSession
 from viya_mock.core.domain.resource import Resource
 from viya_mock.core.store.changes import Changes
 from viya_mock.files.domain.file import FILES_PREFIX, JOBS_PREFIX, File
+from viya_mock.folders.domain.tree import FolderTree
 from viya_mock.jobexecution.domain.job import Job
 from viya_mock.logon.domain.accounts import AuthorizationCode, Client, User
 
@@ -23,6 +24,9 @@ class Store:
         self.lock = threading.RLock()
         # Every job removed since the store was made, a reset's included (when to give memory back: release.py).
         self.jobs_removed = 0
+        # Moves on whenever the content is emptied, so what is derived from outside the store (programs loaded
+        # from disk) knows to put itself back.
+        self.generation = 0
         self.clear()
 
     def clear(self) -> None:
@@ -33,10 +37,13 @@ class Store:
         self.authorization_codes: dict[str, AuthorizationCode] = {}
         # Compute contexts, from fixtures.
         self.compute_contexts: dict[str, Resource] = {}
+        # The Folders service's tree, from fixtures (and the programs on disk, which refresh themselves).
+        self.folders = FolderTree()
 
     def clear_content(self) -> None:
         """Empty what a store export holds: Job Execution's resources, files, and Compute sessions."""
         self.jobs_removed += len(getattr(self, "jobs", ()))
+        self.generation += 1
         self.jobs: dict[str, Job] = {}
         # Each job's place in the order jobs were added (what a list's ties fall back to), and which jobs changed
         # since the job listings last looked (core/store/changes.py).

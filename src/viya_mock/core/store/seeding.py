@@ -7,13 +7,16 @@ from typing import Any
 
 import yaml
 
+from viya_mock.core.domain.errors import ViyaError
 from viya_mock.core.domain.resource import Resource
 from viya_mock.core.domain.timestamps import parse_iso
 from viya_mock.core.store.memory import Store
+from viya_mock.jobdefinitions.domain.definition import DEFINITION_URI_PREFIX
 from viya_mock.jobexecution.domain.job import job_from_representation
 from viya_mock.logon.domain.accounts import GRANTS, Client, User
 
 FILES = ("job-definitions.yaml", "job-requests.yaml", "jobs.yaml", "compute-contexts.yaml")
+FOLDERS = "folders.yaml"
 
 
 class FixtureError(ValueError):
@@ -62,6 +65,42 @@ def seed(store: Store, folder: Path) -> None:
             store.add_job(job_from_representation(record, _timestamp))
         except (KeyError, ValueError) as error:
             raise FixtureError(f"{jobs}: record {record['id']}: {error}") from error
+    seed_folders(store, folder / FOLDERS)
+
+
+def seed_folders(store: Store, path: Path) -> None:
+    """The Folders tree: a list of `{path, creationTimeStamp, createdBy, description?, members: [...]}`, each
+    member `{jobDefinition: <id>}` (named as the definition is) or `{name, uri, contentType}`."""
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or []
+    if not isinstance(data, list) or not all(isinstance(item, dict) and "path" in item for item in data):
+        raise FixtureError(f"{path}: expected a list of folders, each with a path")
+    for record in data:
+        try:
+            at = _timestamp(str(record["creationTimeStamp"]))
+            by = str(record.get("createdBy") or "sas")
+            store.folders.ensure(str(record["path"]), at=at, by=by, description=record.get("description"))
+            for member in record.get("members") or []:
+                store.folders.add(str(record["path"]), at=at, by=by, **_member(store, member))
+        except (KeyError, TypeError, ValueError, ViyaError) as error:
+            raise FixtureError(f"{path}: folder {record.get('path')!r}: {error}") from error
+
+
+def _member(store: Store, member: dict[str, Any]) -> dict[str, Any]:
+    definition_id = member.get("jobDefinition")
+    if definition_id is None:
+        return {"name": str(member["name"]), "uri": str(member["uri"]), "content_type": str(member["contentType"])}
+    definition = store.job_definitions.get(str(definition_id))
+    if definition is None:
+        raise FixtureError(f"no job definition {definition_id} in job-definitions.yaml")
+    return {
+        "name": str(member.get("name") or definition.doc["name"]),
+        "uri": DEFINITION_URI_PREFIX + definition.id,
+        "content_type": "jobDefinition",
+        "description": definition.doc.get("description"),
+    }
 
 
 ACCOUNTS = "users.yaml"

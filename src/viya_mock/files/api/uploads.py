@@ -23,7 +23,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from viya_mock.core.domain.errors import BadRequest, PayloadTooLarge
 from viya_mock.files.domain.disposition import filename_of, param_of
 
-UPLOAD_OPERATIONS = frozenset({"uploadFile", "replaceFileContent"})
+# The Files uploads, and the web runner's form (its files and fields are read by its handler).
+UPLOAD_OPERATIONS = frozenset({"uploadFile", "replaceFileContent", "runProgramWithForm"})
 _KEY = "viya_mock.upload"
 # Room for multipart boundaries and part headers around a file of the maximum size.
 MULTIPART_SLACK = 64 * 1024

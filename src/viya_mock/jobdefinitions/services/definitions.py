@@ -10,8 +10,10 @@ from viya_mock.core.domain.resource import Resource
 from viya_mock.core.query.fields import QueryFields
 from viya_mock.core.query.paging import SortKey
 from viya_mock.core.services.resources import AUDIT_FIELDS, ResourceKind, ResourceService
+from viya_mock.jobdefinitions.domain.definition import DEFINITION_URI_PREFIX
 
-DEFINITION_URI_PREFIX = "/jobDefinitions/definitions/"
+__all__ = ["DEFINITION_URI_PREFIX", "JOB_DEFINITION", "JobDefinitionService"]
+
 
 JOB_DEFINITION = ResourceKind(
     noun="job definition",

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from viya_mock.core.domain.errors import InvalidJobRequest
+from viya_mock.core.domain.values import as_text
 
 MAX_ARGUMENT_NAME = 100
 
@@ -38,4 +39,4 @@ def merge_arguments(arguments: Mapping[str, Any] | None, parameters: Sequence[Ma
             "The job request has no value for the required argument(s) " + ", ".join(missing) + ".",
             details=[f"parameter: {name}" for name in missing],
         )
-    return {name: str(value) for name, value in merged.items() if value is not None}
+    return {name: as_text(value) for name, value in merged.items() if value is not None}

@@ -239,8 +239,11 @@ class JobService:
         submitter: str | None,
         persisted: Resource | None = None,
         headers: Mapping[str, str] | None = None,
+        unscripted: Script | None = None,
     ) -> JobSnapshot:
-        """Run a job request: resolve its definition, merge arguments, and plan the job's timeline."""
+        """Run a job request: resolve its definition, merge arguments, and plan the job's timeline.
+
+        `unscripted` is the timeline the job follows when no scenario scripts it (default: the server's)."""
         now = self.clock.now()
         checked = check_job_request(request, self.definitions, now)
         embedded = self._embedded_request(request, checked.definition, persisted)
@@ -262,6 +265,8 @@ class JobService:
         }
         context = SubmitContext(request=embedded, submitter=base["submittedByApplication"], headers=headers or {})
         script = self.scripts(context)
+        if script.scenario is None and unscripted is not None:
+            script = unscripted
         if script.heartbeat_interval is not None:
             base["heartbeatInterval"] = script.heartbeat_interval
         expires_after = checked.expires_after
@@ -278,7 +283,7 @@ class JobService:
             heartbeat_grace=self.heartbeat_grace,
         )
         context_name = embedded["arguments"].get("_contextName")
-        program = self._program(embedded, script, context_name, user, now)
+        program = self._program(embedded, script, context_name, user, now, job_id)
         plan = self.provider.plan(script.steps, submitted=now, context_name=context_name, program=program)
         for event in plan.events:
             job.record(event)
@@ -290,7 +295,13 @@ class JobService:
         return JobSnapshot(job, job.view(now), now)
 
     def _program(
-        self, embedded: Mapping[str, Any], script: Script, context_name: str | None, user: str, now: int
+        self,
+        embedded: Mapping[str, Any],
+        script: Script,
+        context_name: str | None,
+        user: str,
+        now: int,
+        job_id: str,
     ) -> ComputeJob | None:
         """The Compute job that runs the definition's code, for a job of type Compute that no scenario scripts
         (a scenario's timeline is what the test asked for); its arguments become macro variables."""
@@ -301,6 +312,8 @@ class JobService:
         if str(definition.get("type", "")).lower() != "compute":
             return None
         variables = {str(k): "" if v is None else str(v) for k, v in (embedded.get("arguments") or {}).items()}
+        # As Job Execution sets it for the programs it runs (sasjs's macros write output next to the job).
+        variables.setdefault("SYS_JES_JOB_URI", f"/jobExecution/jobs/{job_id}")
         return self.compute.run_for_job(context_name, code, variables, user=user, now=now)
 
     @staticmethod
@@ -434,6 +447,16 @@ class JobService:
                 await self.clock.wait_until(min(deadline, snapshot.job.next_change(snapshot.now)), job_id)
                 snapshot = self.get(job_id)
         return self.get(job_id)  # as it is now, also when the real-time bound cut the last wait short
+
+    async def wait_for_end(self, job_id: str, wait: int) -> JobSnapshot:
+        """The job once it has ended, or as it is after `wait` ms: woken as `wait_for_state` is, never polling."""
+        snapshot = self.get(job_id)
+        deadline = snapshot.now + wait
+        async with at_most(wait):
+            while snapshot.view.state not in ENDED and snapshot.now < deadline and not self.clock.changes.released:
+                await self.clock.wait_until(min(deadline, snapshot.job.next_change(snapshot.now)), job_id)
+                snapshot = self.get(job_id)
+        return self.get(job_id)
 
     def _still_waiting(self, snapshot: JobSnapshot, baseline: str, deadline: int) -> bool:
         state = snapshot.view.state

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from viya_mock.sas.domain import macros, sashelp
+from viya_mock.sas.domain import macros, tables
 from viya_mock.sas.domain.job import Job
 from viya_mock.sas.domain.lexer import Statement, unquote, words
 from viya_mock.sas.domain.log import line_type
@@ -104,13 +104,16 @@ def run(statements: list[Statement], job: Job) -> None:
         if statement.keyword == "SET":
             member = ((words(statement.rest) or ["_LAST_"])[0]).upper()
             member = member if "." in member else f"WORK.{member}"
-            table = sashelp.find(member)
+            table = tables.lookup(member, job)
             if table is None:
                 job.error(f"ERROR: File {member}.DATA does not exist.")
                 job.write("NOTE: The SAS System stopped processing this step because of errors.", "note")
                 return
             rows = [
-                {c.name.upper(): (float(v) if c.numeric else str(v)) for c, v in zip(table.columns, row, strict=True)}
+                {
+                    c.name.upper(): (None if v is None else float(v) if c.numeric else str(v))
+                    for c, v in zip(table.columns, row, strict=True)
+                }
                 for row in table.rows
             ]
             break

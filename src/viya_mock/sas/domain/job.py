@@ -50,6 +50,8 @@ class Job:
     # The clock when the current step began (its real time includes its sleeps).
     step_started: int = 0
     budget: int = WORK_BUDGET
+    # The bytes of a Files URI the program reads (uploaded tables), or None; the service passes its own.
+    read_file: Callable[[str], bytes | None] = lambda uri: None
     log: Writer = field(init=False)
     listing: Writer = field(init=False)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from viya_mock.sas.domain.sashelp import Table
+
 # Line types as the Compute service reports them (`application/vnd.sas.compute.log.line`).
 LineType = Literal[
     "source", "note", "warning", "error", "message", "normal", "title", "byline", "footnote", "hilighted"
@@ -50,6 +52,8 @@ class Session:
     filerefs: set[str] = field(default_factory=set)
     # Macros defined with `%macro name; … %mend;`: their statements, replayed when called.
     definitions: dict[str, list[str]] = field(default_factory=dict)
+    # WORK tables the session's programs read in (`%webout(FETCH)`), by `WORK.NAME` (tables.py bounds them).
+    work: dict[str, Table] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ import json
 import re
 from datetime import UTC, datetime
 
-from viya_mock.sas.domain import macros, sashelp
+from viya_mock.sas.domain import macros, sashelp, tables
 from viya_mock.sas.domain.job import Job
 from viya_mock.sas.domain.lexer import Statement, unquote, words
 from viya_mock.sas.domain.model import LineType
@@ -270,6 +270,7 @@ def webout_macro(rest: str, job: Job) -> None:
     args = [a.strip() for a in macros.arguments(macros.resolve(inner, job))]
     action = args[0].upper() if args else ""
     if action == "FETCH":
+        tables.fetch(job, job.read_file)
         return
     if action == "OPEN":
         job.webout_started = True
@@ -277,7 +278,7 @@ def webout_macro(rest: str, job: Job) -> None:
         job.put_webout(',"SYSTIME" : "' + str(macros.automatic("SYSTIME", job)) + '"')
     elif action in {"OBJ", "ARR"} and len(args) > 1:
         member = args[1].upper() if "." in args[1] else f"WORK.{args[1].upper()}"
-        table = sashelp.find(member)
+        table = tables.lookup(member, job)
         if table is None:
             job.error(f"ERROR: File {member}.DATA does not exist.")
             return

@@ -16,6 +16,7 @@ are importable from here.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 from viya_mock.sas.domain import datastep, macros, procs
@@ -73,6 +74,10 @@ MACRO_STATEMENTS = {"%LET", "%PUT", "%ABORT", "%GLOBAL", "%LOCAL", "%SYMDEL", "%
 # Macro statements the subset echoes and does not run (so `%if … %then %do; … %end;` runs its body always).
 IGNORED_MACRO_STATEMENTS = {"%IF", "%THEN", "%ELSE", "%DO", "%END", "%GOTO", "%SYSCALL", "%SYSLPUT", "%SYSRPUT"}
 MAX_CALL_DEPTH = 10
+ITERATIVE_DO = re.compile(
+    r"(?P<name>[A-Za-z_]\w{0,31})\s*=\s*(?P<start>.+?)\s+%to\s+(?P<stop>.+?)(?:\s+%by\s+(?P<step>.+))?",
+    re.IGNORECASE | re.DOTALL,
+)
 # What the log says if the subset itself fails on a program (a bug: the service still gets a Run).
 INTERNAL_ERROR = "An internal error occurred in the SAS session; the rest of the program was not run."
 # The most source characters one job reads (a larger program is cut, with an error).
@@ -87,13 +92,15 @@ def execute(
     variables: Mapping[str, str] | None = None,
     draw: Callable[[], float] = lambda: 0.5,
     now: int = 0,
+    read_file: Callable[[str], bytes | None] = lambda uri: None,
 ) -> Run:
     """Run a program (one string, or an array of lines each of which may hold several lines split on \\n) as a
     job of `session`: `variables` become macro variables first, and the session's state moves on. `now` is the
     job's start in milliseconds since the epoch (SYSDATE9, SYSTIME); nothing here reads the real clock.
+    `read_file` gives the bytes of a Files URI (the tables a client uploaded), or None.
 
     Never raises: whatever the input, the answer is a Run (the work is bounded, see `log.py` and `macros.py`)."""
-    job = Job(session=session, job_id=str(job_id), now=_int(now), draw=draw)
+    job = Job(session=session, job_id=str(job_id), now=_int(now), draw=draw, read_file=read_file)
     try:
         _run(_lines(code, job), job, variables or {})
     except RecursionError:
@@ -196,6 +203,9 @@ def _statements(statements: list[Statement], job: Job, reader: _Reader, *, depth
         if keyword == "%MACRO":
             index = _define(statements, index, job, reader)
             continue
+        if keyword == "%DO" and ITERATIVE_DO.fullmatch(statement.rest.strip()):
+            index = _iterate(statements, index, job, reader, depth)
+            continue
         if keyword.startswith("%") and keyword not in {"%INCLUDE", "%INC", "%SYSEXEC"}:
             _macro_statement(statement, job, reader, depth)
         elif keyword in {"DATA", "PROC"}:
@@ -224,6 +234,55 @@ def _statements(statements: list[Statement], job: Job, reader: _Reader, *, depth
         elif keyword:
             _global(_resolved(statement, job), job)
         index += 1
+
+
+def _iterate(statements: list[Statement], index: int, job: Job, reader: _Reader, depth: int) -> int:
+    """`%do i = from %to to [%by step]; … %end;`: the body once per value of the index variable, as SAS does
+    (so a program can loop over the tables `%webout(FETCH)` loaded). Other `%do` forms run their body once."""
+    match = ITERATIVE_DO.fullmatch(statements[index].rest.strip())
+    assert match is not None
+    end = _matching_end(statements, index)
+    body = statements[index + 1 : end]
+    bounds = [_macro_int(match[part], job) if match[part] else 1 for part in ("start", "stop", "step")]
+    start, stop, step = bounds
+    if None in bounds or step == 0:
+        job.error(
+            "ERROR: A character operand was found in the %EVAL function or %DO loop where a numeric operand "
+            "is required."
+        )
+        return end + 1
+    assert start is not None and stop is not None and step is not None
+    name = match["name"]
+    value = start
+    while (value <= stop if step > 0 else value >= stop) and not job.stopped:
+        if not job.charge(100):
+            break
+        macros.assign(name, str(value), job)
+        _statements(body, job, reader, depth=depth + 1)
+        value += step
+    macros.assign(name, str(value), job)
+    return end + 1
+
+
+def _matching_end(statements: list[Statement], index: int) -> int:
+    """The index of the `%end` closing the `%do` at `index` (nested `%do`s, `%then %do` included, counted)."""
+    open_blocks = 0
+    for position in range(index, len(statements)):
+        statement = statements[position]
+        if statement.keyword == "%DO" or statement.text.rstrip().upper().endswith("%DO"):
+            open_blocks += 1
+        elif statement.keyword == "%END":
+            open_blocks -= 1
+            if open_blocks == 0:
+                return position
+    return len(statements)
+
+
+def _macro_int(text: str, job: Job) -> int | None:
+    try:
+        return int(macros.resolve(text, job).strip())
+    except ValueError:
+        return None
 
 
 def _stopped(job: Job) -> bool:

@@ -18,7 +18,8 @@ class Table:
     library: str
     name: str
     columns: tuple[Column, ...]
-    rows: tuple[tuple[str | float, ...], ...]
+    # A numeric cell is None where SAS holds a missing value (only tables a program read in have those).
+    rows: tuple[tuple[str | float | None, ...], ...]
 
 
 CLASS = Table(
@@ -62,8 +63,10 @@ def find(member: str) -> Table | None:
     return TABLES.get(member)
 
 
-def text(value: str | float, column: Column) -> str:
+def text(value: str | float | None, column: Column) -> str:
     """A value as SAS writes it unformatted (numbers with the table's decimals)."""
+    if value is None:
+        return "."
     if column.numeric and isinstance(value, int | float):
         return f"{value:.{column.decimals}f}"
     return str(value)

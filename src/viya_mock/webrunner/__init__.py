@@ -1,0 +1,1 @@
+"""The SAS Job Execution web application, `/SASJobExecution/`: run a program by path and answer its `_webout`."""
