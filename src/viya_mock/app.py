@@ -21,6 +21,7 @@ from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
@@ -49,11 +50,13 @@ from viya_mock.jobexecution.api.job_requests import JobRequestHandlers
 from viya_mock.jobexecution.api.jobs import JobHandlers
 from viya_mock.jobexecution.api.root import RootHandlers
 from viya_mock.logon.api.handlers import LogonHandlers
+from viya_mock.logon.domain.sessions import COOKIE as SESSION_COOKIE
 from viya_mock.logon.services.tokens import InvalidToken
 from viya_mock.middleware import ADMIN_PREFIX
 from viya_mock.middleware.admin_guard import AdminGuard, HostNames, is_loopback, new_admin_token
 from viya_mock.middleware.auth import AuthMiddleware
 from viya_mock.middleware.cors import SasCORSMiddleware
+from viya_mock.middleware.csrf import CsrfMiddleware
 from viya_mock.middleware.faults import FaultMiddleware
 from viya_mock.middleware.journal import JournalMiddleware
 from viya_mock.middleware.limits import RequestLimits
@@ -62,6 +65,18 @@ from viya_mock.settings import Settings
 from viya_mock.webrunner.api.handlers import WebRunnerHandlers
 
 LOCALHOST_ORIGINS = r"https?://(localhost|127\.0\.0\.1|\[::1\])(:\d+)?"
+# What a browser app may read of an answer from another origin.
+EXPOSED_HEADERS = [
+    "ETag",
+    "Last-Modified",
+    "Location",
+    "WWW-Authenticate",
+    "x-csrf-header",
+    "X-CSRF-TOKEN",
+    "x-forbidden-reason",
+    "X-Sas-Jobexec-Id",
+    "X-Sas-Jobexec-Error",
+]
 DOCUMENTS = (
     "job-execution.yaml",
     "job-definitions.yaml",
@@ -122,7 +137,7 @@ def create_app(settings: Settings | None = None, tenants: TenantDirectory | None
             JobDefinitionHandlers(container.job_definitions),
             FileHandlers(container.files),
             AdminHandlers(container.admin),
-            LogonHandlers(container.logon, settings.user),
+            LogonHandlers(container.logon, container.browser_sessions, settings.user),
             IdentityHandlers(container.identities),
             AccountHandlers(container.logon),
             TenantHandlers(directory),
@@ -149,6 +164,10 @@ def create_app(settings: Settings | None = None, tenants: TenantDirectory | None
     # Outermost first: CORS answers browsers' preflights before anything else (they never need a token); the
     # journal sees every final status, refused tokens and scripted faults included; faults only meet
     # requests that passed authentication, as behind a real gateway.
+    # Browser apps send SAS Logon's session cookie, so CORS answers with credentials, which needs the origin
+    # named (never `*`, which Viya refuses too), and exposes the headers apps read: CSRF, the web runner's.
+    if "*" in settings.cors_origins:
+        raise ValueError("--cors-origin '*' is refused: browsers send cookies only to explicit origins; name them")
     app.add_middleware(
         SasCORSMiddleware,
         MiddlewarePosition.BEFORE_EXCEPTION,
@@ -156,7 +175,8 @@ def create_app(settings: Settings | None = None, tenants: TenantDirectory | None
         allow_origin_regex=None if settings.cors_origins else LOCALHOST_ORIGINS,
         allow_methods=["*"],
         allow_headers=["*"],
-        expose_headers=["ETag", "Last-Modified", "Location", "WWW-Authenticate"],
+        allow_credentials=True,
+        expose_headers=EXPOSED_HEADERS,
     )
     # Inside CORS, so an allowed frontend can read why it was refused; before everything else, so a request for
     # another host name, a cross-site admin write or an admin call without the admin token reaches nothing.
@@ -185,6 +205,17 @@ def create_app(settings: Settings | None = None, tenants: TenantDirectory | None
         unbind=container.current_user.unbind,
         default_user=settings.user,
         open_prefixes=_open_prefixes(),
+        session_cookie=SESSION_COOKIE,
+        verify_session=_session_verifier(container),
+    )
+    # Inside auth, which tells a cookie session from a bearer token; SAS Logon and the admin API are exempt.
+    app.add_middleware(
+        CsrfMiddleware,
+        MiddlewarePosition.BEFORE_EXCEPTION,
+        mode=settings.csrf,
+        origin_allowed=_origin_allowed(settings),
+        token_for_user=container.browser_sessions.csrf_for_user,
+        open_prefixes=(LOGON_PREFIX, ADMIN_PREFIX),
     )
     app.add_middleware(
         FaultMiddleware,
@@ -261,6 +292,31 @@ def _verifier(container: Container) -> Callable[[str], tuple[str | None, str]]:
             return None, error.description
 
     return verify
+
+
+def _session_verifier(container: Container) -> Callable[[str], tuple[str, str] | None]:
+    """The auth middleware's check of a session cookie: the session's user and CSRF token, if it is live."""
+    sessions = container.browser_sessions
+
+    def verify(session_id: str) -> tuple[str, str] | None:
+        session = sessions.find(session_id)
+        return (session.user, session.csrf_token) if session is not None else None
+
+    return verify
+
+
+def _origin_allowed(settings: Settings) -> Callable[[str, Headers], bool]:
+    """Whether a cookie session's write may come from an origin: the server's own, or one CORS allows."""
+    pattern = re.compile(LOCALHOST_ORIGINS) if not settings.cors_origins else None
+    named = frozenset(settings.cors_origins)
+
+    def allowed(origin: str, headers: Headers) -> bool:
+        host = headers.get("host", "")
+        if origin in (f"http://{host}", f"https://{host}") or origin in named:
+            return True
+        return pattern is not None and pattern.fullmatch(origin) is not None
+
+    return allowed
 
 
 def _open_prefixes() -> tuple[str, ...]:

@@ -176,6 +176,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     _option(
         serve,
+        "--csrf",
+        "VIYA_MOCK_CSRF",
+        "CSRF tokens on writes: on (browser sessions, as Viya), off, or all (bearer tokens too)",
+        default="on",
+        choices=("on", "off", "all"),
+    )
+    _option(
+        serve,
         "--token-lifetime",
         "VIYA_MOCK_TOKEN_LIFETIME",
         "seconds an access token from SAS Logon lives",
@@ -334,6 +342,7 @@ def settings_from(argv: Sequence[str] | None = None) -> defaults.Settings:
         generate=options.generate,
         max_file_size=options.max_file_size,
         auth=options.auth,
+        csrf=options.csrf,
         token_lifetime=options.token_lifetime,
         signing_key=Path(options.signing_key) if options.signing_key else None,
         allowed_hosts=tuple(options.allowed_host),

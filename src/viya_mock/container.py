@@ -26,6 +26,7 @@ from viya_mock.jobexecution.services.provider import Provider, default_steps
 from viya_mock.journal import Journal
 from viya_mock.logon.services.keys import SigningKey, check_pem
 from viya_mock.logon.services.logon import LogonService
+from viya_mock.logon.services.sessions import BrowserSessions
 from viya_mock.logon.services.tokens import Tokens
 from viya_mock.principal import CurrentUser
 from viya_mock.randomness import Randomness
@@ -105,6 +106,7 @@ class Container:
             refresh_lifetime=settings.refresh_lifetime,
         )
         self.logon = LogonService(store, clock, randomness, self.tokens)
+        self.browser_sessions = BrowserSessions(store, clock, randomness)
         self.identities = IdentityService(store, self.current_user)
         # Programs served from folders of .sas files (--programs), looked at again before each folder answer.
         self.programs = ProgramFolders([parse_mount(spec) for spec in settings.programs], store, clock, user)

@@ -73,6 +73,8 @@ class Settings:
     # The largest file body the Files API accepts, in bytes; larger uploads are refused with 413.
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     auth: str = DEFAULT_AUTH
+    # CSRF tokens: `on` for browser sessions (as Viya), `off`, or `all` (bearer tokens too, to test a client's retry).
+    csrf: str = "on"
     token_lifetime: int = DEFAULT_TOKEN_LIFETIME
     refresh_lifetime: int = DEFAULT_REFRESH_LIFETIME
     # A PEM RSA private key to sign tokens with; None means a new key per start (made at the first token).

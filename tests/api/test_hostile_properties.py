@@ -272,6 +272,10 @@ def check(call: Call, response: httpx.Response) -> None:
     if uaa:
         assert "error" in response.json(), shown
         return
+    # SAS Logon's sign-in page answers a browser: a refused sign-in is the form again, in HTML.
+    if call.url == "/SASLogon/login" and content_type.startswith("text/html"):
+        assert '<form id="fm1"' in response.text, shown
+        return
     assert content_type.startswith(ERROR_TYPE), shown
     if call.method == "HEAD":
         return

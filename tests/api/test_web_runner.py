@@ -132,6 +132,29 @@ class TestRunning:
         answer = web.get("/SASJobExecution/", params={"_program": f"{DEMO}/sendTables"})
         assert answer.json() == {"scripted": True}
 
+    def test_a_scenario_can_fail_a_program_by_its_path(self, web: TestClient) -> None:
+        scenario = {
+            "name": "scripted-failure",
+            "match": {"arguments": {"_program": "*/common/hello"}},
+            "compute": {"state": "error", "log": [{"type": "error", "line": "ERROR: The database is down."}]},
+        }
+        assert web.post("/__admin/scenarios", json=scenario).status_code in (200, 201)
+        answer = web.get("/SASJobExecution/", params={"_program": f"{DEMO}/hello"})
+        assert "x-sas-jobexec-error" in answer.headers and "ERROR: The database is down." in answer.text
+        assert job_of(web, answer)["state"] == "failed"
+
+    def test_a_scenario_can_time_a_program_by_its_path(self, web: TestClient) -> None:
+        scenario = {
+            "name": "scripted-timing",
+            "match": {"arguments": {"_program": "*/common/hello"}},
+            "compute": {"webout": "<p>slow</p>", "duration": "PT0.3S"},
+        }
+        assert web.post("/__admin/scenarios", json=scenario).status_code in (200, 201)
+        answer = web.get("/SASJobExecution/", params={"_program": f"{DEMO}/hello"})
+        assert answer.text == "<p>slow</p>"
+        job = job_of(web, answer)
+        assert job["elapsedTime"] >= 300
+
 
 class TestRefusals:
     def test_no_program_is_a_400(self, web: TestClient) -> None:

@@ -32,6 +32,9 @@ FILES = schema_of("/files")
 LOGON = schema_of("/SASLogon")
 IDENTITIES = schema_of("/identities")
 COMPUTE = schema_of("/compute")
+FOLDERS = schema_of("/folders")
+# The web runner waits for the program it runs to end; on real time the bundled programs end in milliseconds.
+WEB_RUNNER = schema_of("/SASJobExecution", create_app(Settings(seed=3, max_wait=2)))
 # Fuzzing the admin API loads random scenarios (faults on every path, say), moves the clock and imports
 # stores, so it gets an app of its own rather than pulling the others' ground from under them.
 ADMIN = schema_of("/__admin", create_app(Settings(virtual_start=START_MS, seed=3)))
@@ -70,6 +73,18 @@ def test_identities(case: Any) -> None:
 @COMPUTE.parametrize()
 @FUZZ
 def test_compute(case: Any) -> None:
+    case.call_and_validate()
+
+
+@FOLDERS.parametrize()
+@FUZZ
+def test_folders(case: Any) -> None:
+    case.call_and_validate()
+
+
+@WEB_RUNNER.parametrize()
+@FUZZ
+def test_web_runner(case: Any) -> None:
     case.call_and_validate()
 
 

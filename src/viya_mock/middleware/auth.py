@@ -1,7 +1,9 @@
 """Bearer tokens on every mocked API, as SAS's resource servers check them.
 
 `auth` is `off` (tokens ignored, the default user), `optional` (a token, if sent, must be valid and names
-the user; no token means the default user) or `required` (no valid token, no answer). SAS Logon, the
+the user; no token means the default user) or `required` (no valid token, no answer). A browser's SAS Logon
+session cookie stands in for a token (a token, when both come, wins); its session's CSRF token is put in the
+scope for the CSRF middleware. SAS Logon, the
 admin API and each API's `openapi.json` and Swagger UI are open. The user a token names is bound for the
 request (`bind`/`unbind`), so services read it as the current user, and put in the scope for the journal.
 
@@ -16,10 +18,12 @@ from collections.abc import Callable
 from contextvars import Token
 from typing import Any
 
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from viya_mock.core.api.render import error_body, error_response
 from viya_mock.middleware import route_path
+from viya_mock.middleware.csrf import SESSION_TOKEN_KEY
 from viya_mock.middleware.journal import USER_KEY
 
 MODES = ("off", "optional", "required")
@@ -54,6 +58,8 @@ class AuthMiddleware:
         unbind: Callable[[Token[Any]], None],
         default_user: str,
         open_prefixes: tuple[str, ...],
+        session_cookie: str = "",
+        verify_session: Callable[[str], tuple[str, str] | None] = lambda cookie: None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"auth must be one of {', '.join(MODES)}, not {mode!r}")
@@ -64,13 +70,19 @@ class AuthMiddleware:
         self.unbind = unbind
         self.default_user = default_user
         self.open_prefixes = open_prefixes
+        self.session_cookie = session_cookie
+        self.verify_session = verify_session
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or route_path(scope).startswith(self.open_prefixes):
             await self.app(scope, receive, send)
             return
         token = bearer_token(scope) if self.mode != "off" else None
-        if token is None:
+        session = self._session(scope) if token is None and self.mode != "off" else None
+        if session is not None:
+            user, csrf_token = session
+            scope.setdefault("extensions", {})[SESSION_TOKEN_KEY] = csrf_token
+        elif token is None:
             if self.mode == "required":
                 await self._refuse(scope, receive, send, "unauthorized", MISSING)
                 return
@@ -87,6 +99,14 @@ class AuthMiddleware:
             await self.app(scope, receive, send)
         finally:
             self.unbind(bound)
+
+    def _session(self, scope: Scope) -> tuple[str, str] | None:
+        """The user and CSRF token of the live session the request's cookie names, if any."""
+        for name, value in scope["headers"]:
+            if name == b"cookie":
+                found = cookie_parser(value.decode("latin-1")).get(self.session_cookie)
+                return self.verify_session(found) if found else None
+        return None
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, error: str, description: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -285,3 +286,31 @@ def api_root(links: list[dict[str, str]], accept: str | None) -> Response:
 
 def redirect(location: str, status: int = 302) -> Response:
     return Response(status_code=status, headers={"Location": location})
+
+
+HTML = "text/html; charset=utf-8"
+
+
+@dataclass(frozen=True, slots=True)
+class Cookie:
+    """A cookie to set (`value` None: to clear). `cross_site` is SameSite=None; Secure, else SameSite=Lax."""
+
+    name: str
+    value: str | None
+    cross_site: bool
+    http_only: bool = True
+
+
+def html_response(text: str, status: int = 200, cookies: Sequence[Cookie] = ()) -> Response:
+    response = Response(content=text.encode(), status_code=status, media_type=HTML)
+    for cookie in cookies:
+        response.set_cookie(
+            cookie.name,
+            cookie.value or "",
+            max_age=None if cookie.value is not None else 0,
+            path="/",
+            httponly=cookie.http_only,
+            secure=cookie.cross_site,
+            samesite="none" if cookie.cross_site else "lax",
+        )
+    return response

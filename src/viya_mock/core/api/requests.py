@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from connexion.context import receive, scope
 from starlette.datastructures import Headers
+from starlette.requests import cookie_parser
 
 T = TypeVar("T")
 
@@ -24,6 +25,31 @@ def accept() -> str | None:
 
 def header(name: str) -> str | None:
     return headers().get(name)
+
+
+def cookie(name: str) -> str | None:
+    """A cookie the request sent, by name."""
+    text = headers().get("cookie")
+    return cookie_parser(text).get(name) if text else None
+
+
+def root_path() -> str:
+    """Where the app is served below the host: a tenant's `/t/<name>`, else empty (for links in pages)."""
+    root: str = scope.get("root_path", "")
+    return root
+
+
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
+def secure_context() -> bool:
+    """Whether a browser keeps a `Secure` cookie from this answer: HTTPS, or a loopback host (browsers treat
+    http://localhost and http://127.0.0.1 as secure)."""
+    if scope.get("scheme") == "https" or headers().get("x-forwarded-proto", "").lower() == "https":
+        return True
+    host = headers().get("host", "").lower()
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return name in LOOPBACK_HOSTS
 
 
 def request_headers() -> dict[str, str]:

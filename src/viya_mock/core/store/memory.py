@@ -17,6 +17,7 @@ from viya_mock.files.domain.file import FILES_PREFIX, JOBS_PREFIX, File
 from viya_mock.folders.domain.tree import FolderTree
 from viya_mock.jobexecution.domain.job import Job
 from viya_mock.logon.domain.accounts import AuthorizationCode, Client, User
+from viya_mock.logon.domain.sessions import BrowserSession
 
 
 class Store:
@@ -35,6 +36,8 @@ class Store:
         self.users: dict[str, User] = {}
         self.clients: dict[str, Client] = {}
         self.authorization_codes: dict[str, AuthorizationCode] = {}
+        # Who signed in through the SAS Logon pages, by session cookie.
+        self.browser_sessions: dict[str, BrowserSession] = {}
         # Compute contexts, from fixtures.
         self.compute_contexts: dict[str, Resource] = {}
         # The Folders service's tree, from fixtures (and the programs on disk, which refresh themselves).

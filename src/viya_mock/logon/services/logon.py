@@ -154,7 +154,8 @@ class LogonService:
     def authorize(self, query: Mapping[str, Any], default_user: str) -> str:
         """Where /oauth/authorize redirects: the redirect URI with a fresh one-time `code` and `state`.
 
-        There is no login page: the user is the `username` query parameter, else the default user. Errors
+        The user is the one the handler found signed in (as `username`), else the `username` query parameter,
+        else the default user. Errors
         that cannot be redirected (unknown client, no redirect URI) are raised; the others are redirected.
         """
         client = self.store.clients.get(_field(query, "client_id") or "")

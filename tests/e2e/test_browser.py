@@ -1,0 +1,143 @@
+"""A web app in headless Chromium signs in through the SAS Logon form and calls the mock from another origin.
+
+The browser is Debian's `chromium`, driven by Playwright for Python (its own browser download is never used);
+the test set-up installs the package when it is missing (CI runs as root). The mock requires authentication,
+so only the session cookie lets the app's `fetch(…, {credentials: 'include'})` calls through; the app is
+served from another origin (another port of localhost, as a Vite dev server would be), so CORS with
+credentials and the CSRF refusal-then-retry are what a real browser does with them.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.live import serving
+from tests.support import ADMIN_HEADERS
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+pytestmark = pytest.mark.e2e
+
+PAGES = Path(__file__).parent / "pages"
+# As the machine's own check starts Chromium here: no sandbox as root, and nothing that reaches the network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium() -> str:
+    """Debian's Chromium, installed when missing (as root, as CI runs); else the test says why it cannot run."""
+    found = shutil.which("chromium")
+    if found is None and os.geteuid() == 0 and shutil.which("apt-get"):
+        environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=environment, timeout=900)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+            check=True,
+            env=environment,
+            timeout=1800,
+        )
+        found = shutil.which("chromium")
+    if found is None:
+        pytest.fail(
+            "The browser test needs Debian's chromium package (apt-get install chromium), run as root to install it."
+        )
+    return found
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = chromium()
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture(scope="module")
+def mock_url() -> Iterator[str]:
+    with serving("--seed", "1", "--auth", "required") as url:
+        yield url.replace("127.0.0.1", "localhost")
+
+
+@pytest.fixture(scope="module")
+def app_origin() -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(PAGES))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        return
+
+
+def test_sign_in_then_call_the_web_runner_from_another_origin(browser: Any, mock_url: str, app_origin: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+
+    page.goto(f"{mock_url}/SASLogon/login")
+    page.fill("#username", "sasdemo")
+    page.fill("#password", "Orion123")
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=You have signed in.")
+    cookie = next(c for c in context.cookies() if c["name"] == "SASLogon-session")
+    assert (cookie["httpOnly"], cookie["secure"], cookie["sameSite"]) == (True, True, "None")
+
+    page.goto(f"{app_origin}/app.html?mock={mock_url}")
+    page.wait_for_function("document.body.dataset.result !== undefined", timeout=20_000)
+    result = json.loads(page.evaluate("document.body.dataset.result"))
+    assert result.get("error") is None, result
+    assert result["who"] == "sasdemo"
+    assert (result["first"], result["reason"]) == (403, "CSRF")
+    assert result["status"] == 200
+    assert result["people"] == [{"NAME": "Alfred", "AGE": 14}, {"NAME": "Alice", "AGE": 13}]
+    # The one refusal the app met is the CSRF 403 its retry answered; the console shows it as the failed fetch.
+    assert [p for p in problems if "403" not in p] == [], problems
+    job = httpx.get(f"{mock_url}/jobExecution/jobs/{result['job']}", headers=ADMIN_HEADERS)
+    assert job.status_code == 401  # without the cookie or a token the API refuses, as Viya does
+    context.close()
+
+
+def test_a_wrong_password_keeps_the_app_out(browser: Any, mock_url: str, app_origin: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{mock_url}/SASLogon/login")
+    page.fill("#username", "sasdemo")
+    page.fill("#password", "wrong")
+    page.click("button[type=submit]")
+    page.wait_for_selector("text=The user name or password is incorrect.")
+    page.goto(f"{app_origin}/app.html?mock={mock_url}")
+    page.wait_for_function("document.body.dataset.result !== undefined", timeout=20_000)
+    result = json.loads(page.evaluate("document.body.dataset.result"))
+    assert result.get("who") == 401 or result.get("error"), result
+    context.close()
