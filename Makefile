@@ -41,7 +41,7 @@ fuzz: $(STAMP)
 	trap 'kill $$(cat .fuzz-server.pid) 2>/dev/null; rm -f .fuzz-server.pid' EXIT; \
 	for i in $$(seq 100); do curl -sf http://127.0.0.1:$(FUZZ_PORT)/__admin/health > /dev/null && break; sleep 0.1; done; \
 	status=0; \
-	for api in jobExecution jobDefinitions files identities SASLogon __admin; do \
+	for api in jobExecution jobDefinitions files identities SASLogon compute folders SASJobExecution __admin; do \
 		PYTHONPATH=. SCHEMATHESIS_HOOKS=tests.contract.fuzz_hooks $(BIN)/schemathesis run \
 			http://127.0.0.1:$(FUZZ_PORT)/$$api/openapi.json --url http://127.0.0.1:$(FUZZ_PORT)/$$api \
 			--max-examples $(FUZZ_EXAMPLES) --workers 2 --seed 1 || status=1; \

@@ -128,6 +128,21 @@ def test_sign_in_then_call_the_web_runner_from_another_origin(browser: Any, mock
     context.close()
 
 
+def test_the_app_signs_in_itself_through_the_form_from_its_own_origin(
+    browser: Any, mock_url: str, app_origin: str
+) -> None:
+    """As @sasjs/adapter's logIn does in a browser: the form read and posted back with fetch, across origins."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{app_origin}/app.html?mock={mock_url}&user=sasadm&password=Admin123")
+    page.wait_for_function("document.body.dataset.result !== undefined", timeout=20_000)
+    result = json.loads(page.evaluate("document.body.dataset.result"))
+    assert result.get("error") is None, result
+    assert (result["signedIn"], result["who"], result["first"], result["status"]) == (True, "sasadm", 403, 200)
+    assert result["people"][0] == {"NAME": "Alfred", "AGE": 14}
+    context.close()
+
+
 def test_a_wrong_password_keeps_the_app_out(browser: Any, mock_url: str, app_origin: str) -> None:
     context = browser.new_context()
     page = context.new_page()

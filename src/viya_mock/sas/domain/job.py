@@ -34,6 +34,8 @@ class Job:
     html: list[str] = field(default_factory=list)
     listing_open: bool = True
     html_open: bool = True
+    # Between %JESBEGIN and %JESEND: procedure output goes into the page in _webout.
+    jes_page: bool = False
     # Set by %abort / abort cancel: the rest of the program is not read.
     stopped: bool = False
     # Page number of the listing (each procedure's output starts a page).

@@ -159,7 +159,10 @@ def _print(head: Statement, body: list[Statement], job: Job) -> None:
     if job.html_open:
         page = _html(member, obs, names, titles)
         if job.charge(len(page) + 64 * obs):
-            job.html.append(page)
+            if job.jes_page:
+                job.put_webout(page)
+            else:
+                job.html.append(page)
     job.write(f"NOTE: There were {obs} observations read from the data set {member}.", "note")
 
 
@@ -242,12 +245,30 @@ def _html(member: str, obs: int, names: tuple[str, ...], titles: tuple[str, ...]
     )
 
 
+PAGE_HEAD = (
+    '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8"/>\n<title>SAS Output</title>\n'
+    '</head>\n<body class="c body">'
+)
+PAGE_TAIL = "</body>\n</html>"
+
+
 def html_page(parts: list[str]) -> str:
     """The ODS HTML document holding every procedure's output of one job."""
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8"/>\n<title>SAS Output</title>\n'
-        '</head>\n<body class="c body">\n' + "\n".join(parts) + "\n</body>\n</html>\n"
-    )
+    return PAGE_HEAD + "\n" + "\n".join(parts) + "\n" + PAGE_TAIL + "\n"
+
+
+def jes_begin(job: Job) -> None:
+    """`%JESBEGIN`: the Job Execution macro that opens an HTML page in _webout; procedure output goes into it."""
+    if not job.jes_page:
+        job.jes_page = True
+        job.put_webout(PAGE_HEAD)
+
+
+def jes_end(job: Job) -> None:
+    """`%JESEND`: closes the page (a program that ends without it gets it closed for it)."""
+    if job.jes_page:
+        job.jes_page = False
+        job.put_webout(PAGE_TAIL)
 
 
 def _unit_draw(job: Job) -> float:

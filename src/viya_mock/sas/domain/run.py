@@ -74,6 +74,8 @@ MACRO_STATEMENTS = {"%LET", "%PUT", "%ABORT", "%GLOBAL", "%LOCAL", "%SYMDEL", "%
 # Macro statements the subset echoes and does not run (so `%if … %then %do; … %end;` runs its body always).
 IGNORED_MACRO_STATEMENTS = {"%IF", "%THEN", "%ELSE", "%DO", "%END", "%GOTO", "%SYSCALL", "%SYSLPUT", "%SYSRPUT"}
 MAX_CALL_DEPTH = 10
+# The macros Job Execution defines for the programs it runs: an HTML page around the output.
+JES_MACROS = {"JESBEGIN": procs.jes_begin, "JESEND": procs.jes_end}
 ITERATIVE_DO = re.compile(
     r"(?P<name>[A-Za-z_]\w{0,31})\s*=\s*(?P<start>.+?)\s+%to\s+(?P<stop>.+?)(?:\s+%by\s+(?P<step>.+))?",
     re.IGNORECASE | re.DOTALL,
@@ -107,6 +109,7 @@ def execute(
         job.error("ERROR: The program is nested too deeply to run.")
     except Exception:  # noqa: BLE001 - the last resort of "never raises"; the hostile-input tests look for it
         job.error(f"ERROR: {INTERNAL_ERROR}")
+    procs.jes_end(job)
     if job.log.full or job.listing.full:
         job.log.lines[-1:] = [Line("error", "ERROR: The log is full: output was cut.", job.clock)]
         job.syscc = max(job.syscc, 8)
@@ -426,6 +429,9 @@ def _call(statement: Statement, job: Job, reader: _Reader, depth: int) -> None:
         return
     if name == "WEBOUT" or name in {"MV_WEBOUT", "MS_WEBOUT", "MM_WEBOUT"}:
         procs.webout_macro(statement.rest, job)
+        return
+    if name in JES_MACROS:
+        JES_MACROS[name](job)
         return
     body = job.session.definitions.get(name)
     if body is None:
