@@ -25,7 +25,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
-from viya_mock import documents
+from viya_mock import __version__, documents
 from viya_mock.admin.api.accounts import AccountHandlers
 from viya_mock.admin.api.handlers import AdminHandlers
 from viya_mock.admin.api.tenants import TenantHandlers
@@ -49,6 +49,8 @@ from viya_mock.jobdefinitions.api.handlers import JobDefinitionHandlers
 from viya_mock.jobexecution.api.job_requests import JobRequestHandlers
 from viya_mock.jobexecution.api.jobs import JobHandlers
 from viya_mock.jobexecution.api.root import RootHandlers
+from viya_mock.landing.api.handlers import LandingHandlers
+from viya_mock.landing.services.catalogue import catalogue
 from viya_mock.logon.api.handlers import LogonHandlers
 from viya_mock.logon.domain.sessions import COOKIE as SESSION_COOKIE
 from viya_mock.logon.services.tokens import InvalidToken
@@ -89,6 +91,8 @@ DOCUMENTS = (
     "web-runner.yaml",
 )
 # SAS Logon ignores form fields and query parameters it does not know (UAA does); the others are strict.
+# The landing page at `/` (landing/): served beside the APIs, not one of them.
+LANDING = "landing.yaml"
 # The web runner passes every field it does not know to the program as a macro variable.
 LENIENT = frozenset(("saslogon.yaml", "web-runner.yaml"))
 LOGON_PREFIX = "/SASLogon"
@@ -144,6 +148,7 @@ def create_app(settings: Settings | None = None, tenants: TenantDirectory | None
             ComputeHandlers(container.compute),
             FolderHandlers(container.folders),
             WebRunnerHandlers(container.web_runner),
+            LandingHandlers(catalogue((documents.document(name) for name in DOCUMENTS), __version__)),
         ]
     )
     # An exception that escapes every handler (a bug in a middleware) still leaves as a SAS error.
@@ -151,14 +156,17 @@ def create_app(settings: Settings | None = None, tenants: TenantDirectory | None
     middlewares = [partial(m, handler=unexpected) if m is ServerErrorMiddleware else m for m in MIDDLEWARES]
     app = PreparedApp("viya_mock", specification_dir=str(openapi_dir()), middlewares=middlewares)
     with documents.checked_already():
-        for name in DOCUMENTS:
+        # Connexion mounts the APIs last-added first: the landing page, at the root, goes in first so it is tried last.
+        for name in (LANDING, *DOCUMENTS):
             app.add_api(
                 documents.configured(documents.document(name), {"max_wait": settings.max_wait}),
                 resolver=Resolver(function_resolver=table.__getitem__),
                 pythonic_params=True,
                 strict_validation=name not in LENIENT,
                 validate_responses=settings.validate_responses,
-                swagger_ui_options=SwaggerUIOptions(swagger_ui=True, swagger_ui_path="/ui"),
+                swagger_ui_options=SwaggerUIOptions(
+                    swagger_ui=name != LANDING, serve_spec=name != LANDING, swagger_ui_path="/ui"
+                ),
                 validator_map=VALIDATORS,
             )
     # Outermost first: CORS answers browsers' preflights before anything else (they never need a token); the
@@ -205,6 +213,7 @@ def create_app(settings: Settings | None = None, tenants: TenantDirectory | None
         unbind=container.current_user.unbind,
         default_user=settings.user,
         open_prefixes=_open_prefixes(),
+        open_paths=frozenset({"/", "/openapi.json"}),
         session_cookie=SESSION_COOKIE,
         verify_session=_session_verifier(container),
     )

@@ -266,7 +266,15 @@ def test_every_document_is_served_under_a_root_the_prefix_knows() -> None:
 
     for path in openapi_dir().glob("*.yaml"):
         servers = yaml.safe_load(path.read_text(encoding="utf-8"))["servers"]
-        assert all(server["url"].rstrip("/") in API_ROOTS for server in servers), path.name
+        # The landing page is the root itself: a tenant's is at its prefix (test_the_landing_page_is_per_tenant).
+        roots = ("", *API_ROOTS) if path.name == "landing.yaml" else API_ROOTS
+        assert all(server["url"].rstrip("/") in roots for server in servers), path.name
+
+
+def test_the_landing_page_is_per_tenant(client: TestClient) -> None:
+    listed = client.get(f"{ALICE}/").json()
+    assert {api["root"] for api in listed["apis"]} >= {f"{ALICE}/jobExecution", f"{ALICE}/SASJobExecution"}
+    assert listed["health"] == f"{ALICE}/__admin/health"
 
 
 def test_a_405_under_a_prefix_names_the_methods_it_names_without_one(client: TestClient) -> None:

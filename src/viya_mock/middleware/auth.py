@@ -58,6 +58,7 @@ class AuthMiddleware:
         unbind: Callable[[Token[Any]], None],
         default_user: str,
         open_prefixes: tuple[str, ...],
+        open_paths: frozenset[str] = frozenset(),
         session_cookie: str = "",
         verify_session: Callable[[str], tuple[str, str] | None] = lambda cookie: None,
     ) -> None:
@@ -70,11 +71,13 @@ class AuthMiddleware:
         self.unbind = unbind
         self.default_user = default_user
         self.open_prefixes = open_prefixes
+        self.open_paths = open_paths
         self.session_cookie = session_cookie
         self.verify_session = verify_session
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or route_path(scope).startswith(self.open_prefixes):
+        path = route_path(scope) if scope["type"] == "http" else ""
+        if scope["type"] != "http" or path.startswith(self.open_prefixes) or path in self.open_paths:
             await self.app(scope, receive, send)
             return
         token = bearer_token(scope) if self.mode != "off" else None

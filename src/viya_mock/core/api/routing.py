@@ -32,7 +32,8 @@ def _first_segment(path: str) -> str:
 
 def _route_key(route: BaseRoute) -> str:
     if isinstance(route, Mount):
-        return _first_segment(route.path + "/")
+        # A mount at the root (the landing page's API) could take any path.
+        return _first_segment(route.path + "/") if route.path else _ANY
     if isinstance(route, Route):
         return _first_segment(route.path_format)
     return _ANY
@@ -118,7 +119,16 @@ class IndexedRouting(RoutingMiddleware):  # type: ignore[misc]
 
 
 class SwaggerUIPassBy(SwaggerUIMiddleware):  # type: ignore[misc]
-    """Connexion's Swagger UI middleware, entered only by paths it serves (an API's `/ui…`, `/openapi.*`)."""
+    """Connexion's Swagger UI middleware, entered only by paths it serves (an API's `/ui…`, `/openapi.*`).
+
+    An API that serves neither its document nor a Swagger UI (the landing page at `/`) is not mounted: its
+    empty mount at the root would take every path from the APIs below it."""
+
+    def add_api(self, specification: Specification, base_path: str | None = None, **kwargs: t.Any) -> None:
+        options = kwargs.get("swagger_ui_options")
+        if options is not None and not options.serve_spec and not options.swagger_ui:
+            return
+        super().add_api(specification, base_path=base_path, **kwargs)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
