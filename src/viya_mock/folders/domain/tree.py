@@ -55,6 +55,12 @@ class Folder:
     # Each member's URI by the member's id.
     member_uris: dict[str, str] = field(default_factory=dict)
 
+    def job_definition_named(self, name: str) -> dict[str, Any] | None:
+        """The member of that name that is a job definition (a program), if any."""
+        return next(
+            (m for m in self.members.values() if m["name"] == name and m["contentType"] == "jobDefinition"), None
+        )
+
     def member(self, member_id_: str) -> dict[str, Any]:
         found = self.members.get(self.member_uris.get(member_id_, ""))
         if found is None:

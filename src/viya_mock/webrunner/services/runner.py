@@ -78,17 +78,9 @@ class WebRunner:
         assert request.program is not None
         folder_path, _, name = request.program.rstrip("/").rpartition("/")
         try:
-            folder = self.folders.at_path(folder_path or "/")
+            member = self.folders.at_path(folder_path or "/").job_definition_named(name)
         except NotFound:
-            folder = None
-        member = next(
-            (
-                m
-                for m in (folder.members.values() if folder is not None else ())
-                if m["name"] == name and m["contentType"] == "jobDefinition"
-            ),
-            None,
-        )
+            member = None
         if member is None:
             raise ProgramNotFound(
                 f"The program {request.program} was not found: no job definition of that name is in its folder.",
