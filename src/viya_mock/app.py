@@ -41,6 +41,7 @@ from viya_mock.core.api.routing import IndexedRouting, SwaggerUIPassBy
 from viya_mock.core.api.validation import VALIDATORS
 from viya_mock.core.domain.errors import ViyaError
 from viya_mock.core.domain.timestamps import format_ms
+from viya_mock.dashboard.api.handlers import DashboardHandlers, load_assets
 from viya_mock.files.api.handlers import FileHandlers
 from viya_mock.files.api.uploads import MULTIPART_SLACK, UploadBodies
 from viya_mock.folders.api.handlers import FolderHandlers
@@ -148,6 +149,7 @@ def create_app(settings: Settings | None = None, tenants: TenantDirectory | None
             ComputeHandlers(container.compute),
             FolderHandlers(container.folders),
             WebRunnerHandlers(container.web_runner),
+            DashboardHandlers(container.jobs, load_assets()),
             LandingHandlers(catalogue((documents.document(name) for name in DOCUMENTS), __version__)),
         ]
     )

@@ -27,6 +27,7 @@ def test_a_script_gets_the_list_of_apis(client: TestClient) -> None:
         assert client.get(api["document"]).status_code == 200, api
         assert client.get(api["ui"]).status_code == 200, api
     assert client.get(body["health"]).json() == {"status": "ok"}
+    assert client.get(body["dashboard"]).headers["content-type"] == "text/html; charset=utf-8"
 
 
 def test_a_browser_gets_a_page_linking_every_swagger_ui(client: TestClient) -> None:
@@ -35,7 +36,7 @@ def test_a_browser_gets_a_page_linking_every_swagger_ui(client: TestClient) -> N
     page = answer.text
     for root in ("/jobExecution", "/files", "/compute", "/folders", "/SASJobExecution", "/SASLogon", "/__admin"):
         assert f'href="{root}/ui/"' in page and f'href="{root}/openapi.json"' in page
-    assert 'href="/__admin/health"' in page and "viya-mock " in page
+    assert 'href="/__admin/health"' in page and 'href="/__admin/dashboard/"' in page and "viya-mock " in page
 
 
 def test_head_answers_as_get_does(client: TestClient) -> None:

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
-import shutil
-import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -23,55 +20,13 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.e2e.conftest import watched_page
 from tests.e2e.live import serving
 from tests.support import ADMIN_HEADERS
-
-playwright_api = pytest.importorskip("playwright.sync_api")
 
 pytestmark = pytest.mark.e2e
 
 PAGES = Path(__file__).parent / "pages"
-# As the machine's own check starts Chromium here: no sandbox as root, and nothing that reaches the network.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium() -> str:
-    """Debian's Chromium, installed when missing (as root, as CI runs); else the test says why it cannot run."""
-    found = shutil.which("chromium")
-    if found is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=environment, timeout=900)
-        subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
-            check=True,
-            env=environment,
-            timeout=1800,
-        )
-        found = shutil.which("chromium")
-    if found is None:
-        pytest.fail(
-            "The browser test needs Debian's chromium package (apt-get install chromium), run as root to install it."
-        )
-    return found
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = chromium()
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
 
 
 @pytest.fixture(scope="module")
@@ -100,10 +55,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 def test_sign_in_then_call_the_web_runner_from_another_origin(browser: Any, mock_url: str, app_origin: str) -> None:
     context = browser.new_context()
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(str(error)))
+    page, problems = watched_page(context)
 
     page.goto(f"{mock_url}/SASLogon/login")
     page.fill("#username", "sasdemo")

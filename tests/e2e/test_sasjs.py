@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.e2e.conftest import npm_installed
 from tests.e2e.live import serving
 from tests.support import ADMIN_HEADERS
 
@@ -47,15 +47,7 @@ def echoed(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, 
 
 @pytest.fixture(scope="module")
 def adapter() -> Path:
-    npm = shutil.which("npm")
-    node = shutil.which("node")
-    if npm is None or node is None:
-        pytest.fail("Node.js and npm are needed to run @sasjs/adapter; install the Debian packages nodejs and npm.")
-    installed = CLIENT / "node_modules" / ".package-lock.json"
-    lock = CLIENT / "package-lock.json"
-    if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=CLIENT, check=True, timeout=600)
-    return Path(node)
+    return npm_installed(CLIENT)
 
 
 @pytest.fixture(scope="module")

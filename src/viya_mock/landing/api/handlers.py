@@ -42,6 +42,7 @@ def _listing(served: Catalogue, root: str) -> dict[str, object]:
             for api in served.apis
         ],
         "health": root + served.health,
+        "dashboard": root + served.dashboard,
     }
 
 
@@ -61,6 +62,7 @@ def _page(served: Catalogue, root: str) -> str:
         "root, as on Viya; its name opens its Swagger UI.</p>\n"
         '<table><thead><tr><th scope="col">API</th><th scope="col">Root</th><th scope="col">Document</th>'
         f'<th scope="col">What it is</th></tr></thead>\n<tbody>\n{rows}\n</tbody></table>\n'
-        f'<p><a href="{html.escape(root + served.health)}">Health</a></p>\n'
+        f'<p><a href="{html.escape(root + served.dashboard)}">The dashboard</a> (jobs, clock, scenarios, '
+        f'requests) · <a href="{html.escape(root + served.health)}">Health</a></p>\n'
         "</body></html>\n"
     )

@@ -27,6 +27,7 @@ class Catalogue:
     version: str
     apis: tuple[ServedApi, ...]
     health: str = "/__admin/health"
+    dashboard: str = "/__admin/dashboard/"
 
 
 def catalogue(documents: Iterable[Mapping[str, Any]], version: str) -> Catalogue:
