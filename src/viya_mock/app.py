@@ -149,7 +149,7 @@ def create_app(settings: Settings | None = None, tenants: TenantDirectory | None
             ComputeHandlers(container.compute),
             FolderHandlers(container.folders),
             WebRunnerHandlers(container.web_runner),
-            DashboardHandlers(container.jobs, load_assets()),
+            DashboardHandlers(container.jobs, load_assets(), settings.seed),
             LandingHandlers(catalogue((documents.document(name) for name in DOCUMENTS), __version__)),
         ]
     )

@@ -120,6 +120,9 @@ def test_a_scenario_loaded_from_the_page_fails_a_job_and_its_page_shows_the_erro
     page.click(f"{row} button.job-link")
     page.wait_for_selector("#job-error >> text=Error: The job failed: ERROR: the database is down.")
     page.wait_for_selector(f"#job-requests >> text=GET /jobExecution/jobs/{job['id']}/state → 200")
+    history = page.text_content("#job-history") or ""
+    assert "2026-01-05T09:00:00.000Z — the provider's timeline: state: running" in history
+    assert "2026-01-05T09:00:05.000Z — the provider's timeline: state: failed" in history
     page.screenshot(path=str(SCREENSHOTS / "dashboard-job.png"), full_page=True)
     page.click("button >> text=Unload dashboard-failure")
     page.wait_for_function("!document.getElementById('scenarios').textContent.includes('dashboard-failure')")
@@ -143,3 +146,32 @@ def test_axe_finds_no_serious_accessibility_violations(dashboard: tuple[Any, lis
     violations = page.evaluate("async () => (await axe.run(document)).violations")
     serious = [(v["id"], v["impact"], len(v["nodes"])) for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def test_the_controls_force_a_state_generate_jobs_set_the_clock_and_arm_a_fault(
+    dashboard: tuple[Any, list[str]], mock_url: str
+) -> None:
+    page, problems = dashboard
+    job = httpx.post(f"{mock_url}/jobExecution/jobs", json={"jobDefinitionUri": PROC_PRINT}).json()
+    row = f'#jobs tbody tr[data-id="{job["id"]}"]'
+    page.click(f"{row} button.job-link")
+    page.select_option("#force-state", "failed")
+    page.fill("#force-message", "Forced from the page.")
+    page.click("#force-form button[type=submit]")
+    page.wait_for_selector(f'{row}[data-state="failed"]')
+    page.wait_for_selector("#job-error >> text=Error: Forced from the page.")
+
+    page.fill("#generate-count", "30")
+    page.click("#generate-form button[type=submit]")
+    page.wait_for_function("document.getElementById('jobs-count').textContent.endsWith('of 35')")
+
+    page.fill("#set-to", "2026-01-06T10:00:00.000Z")
+    page.click("#set-form button[type=submit]")
+    page.wait_for_function("document.getElementById('clock').textContent.includes('2026-01-06T10:00:00.000Z')")
+
+    page.fill("#fault-path", "/jobExecution/jobs")
+    page.fill("#fault-status", "503")
+    page.click("#fault-form button[type=submit]")
+    page.wait_for_selector("#scenarios li >> text=* /jobExecution/jobs answers 503")
+    assert httpx.get(f"{mock_url}/jobExecution/jobs").status_code == 503
+    assert problems == []

@@ -91,6 +91,15 @@ async function showJob() {
     (job.endTimeStamp ? ` · ended ${job.endTimeStamp}` : '')
   $('job-error').textContent = job.error ? `Error: ${job.error.message}` : ''
   $('job-json').textContent = JSON.stringify(job, null, 2)
+  const past = await json(`${ADMIN}jobs/${encodeURIComponent(job.id)}/history`)
+  $('job-history').replaceChildren(...past.changes.map((change) => {
+    const item = document.createElement('li')
+    const fields = Object.entries(change.changes)
+      .map(([name, value]) => `${name}: ${typeof value === 'object' && value !== null ? JSON.stringify(value) : value}`)
+    item.textContent = `${change.at} — ${change.cause}: ${fields.join(', ')}`
+    return item
+  }))
+  $('job-log').textContent = past.log.map((line) => line.line).join('\n')
   const requests = await json(`${ADMIN}requests?${new URLSearchParams({ path: `*${job.id}*` })}`)
   $('job-requests').replaceChildren(...requests.items.map((entry) => {
     const item = document.createElement('li')
@@ -153,6 +162,38 @@ $('advance-form').addEventListener('submit', (event) => {
   event.preventDefault()
   const by = $('advance-by').value.trim()
   act(() => json(`${ADMIN}clock/advance?by=${encodeURIComponent(by)}`, WRITE), `Advanced by ${by}.`)
+})
+$('set-form').addEventListener('submit', (event) => {
+  event.preventDefault()
+  const to = $('set-to').value.trim()
+  act(() => json(`${ADMIN}clock`, { method: 'PUT', headers: { ...WRITE.headers, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ now: to }) }), `Set the clock to ${to}.`)
+})
+$('generate-form').addEventListener('submit', (event) => {
+  event.preventDefault()
+  const count = Number($('generate-count').value)
+  act(() => json(`${ADMIN}generated-jobs`, { ...WRITE, headers: { ...WRITE.headers, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ count }) }), `Generated ${count} jobs.`)
+})
+$('fault-form').addEventListener('submit', (event) => {
+  event.preventDefault()
+  const method = $('fault-method').value.trim().toUpperCase() || '*'
+  const path = $('fault-path').value.trim()
+  const status = Number($('fault-status').value)
+  // A scenario name allows letters, digits, dots, dashes and underscores.
+  const name = `fault-${method === '*' ? 'any' : method}-${path.replace(/[^A-Za-z0-9._-]+/g, '_')}-${status}`.slice(0, 100)
+  const scenario = { name, description: `${method} ${path} answers ${status}`, faults: [{ method, path, status }] }
+  act(() => json(`${ADMIN}scenarios`, { ...WRITE, headers: { ...WRITE.headers, 'Content-Type': 'application/json' },
+    body: JSON.stringify(scenario) }), `Armed ${scenario.name}; unload it under Scenarios.`)
+})
+$('force-form').addEventListener('submit', (event) => {
+  event.preventDefault()
+  const body = { state: $('force-state').value }
+  const message = $('force-message').value.trim()
+  if (message) body.message = message
+  act(() => json(`${ADMIN}jobs/${encodeURIComponent(state.job)}/state`, { method: 'PUT',
+    headers: { ...WRITE.headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+  `Forced ${body.state}.`)
 })
 $('reset').addEventListener('click', () => act(() => json(`${ADMIN}reset`, WRITE), 'Reset to the fixtures.'))
 $('query-form').addEventListener('submit', (event) => {

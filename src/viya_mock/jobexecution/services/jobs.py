@@ -30,6 +30,7 @@ from viya_mock.core.query.listing import predicate_for, sort_for
 from viya_mock.core.query.paging import Page, SortKey, select
 from viya_mock.core.store.memory import Store
 from viya_mock.jobdefinitions.services.definitions import JobDefinitionService
+from viya_mock.jobexecution.domain import history as job_history
 from viya_mock.jobexecution.domain.arguments import check_argument_names, merge_arguments
 from viya_mock.jobexecution.domain.job import HEARTBEATS, Job, JobEvent, JobView
 from viya_mock.jobexecution.domain.states import ENDED, JobState, can_move, parse_state
@@ -97,6 +98,10 @@ class SubmitContext:
     request: Mapping[str, Any]
     submitter: str
     headers: Mapping[str, str]
+
+
+# Who a forced state change is recorded as made by (the dashboard's control).
+FORCED_BY = "the viya-mock admin API"
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +182,12 @@ class JobService:
         now = self.clock.now()
         job, view = self._live(job_id, now)
         return JobSnapshot(job, view, now)
+
+    def history(self, job_id: str) -> tuple[JobSnapshot, list[job_history.Change], list[dict[str, str]]]:
+        """The job now, its changes so far with their causes, and its log so far (the dashboard's job page)."""
+        snapshot = self.get(job_id)
+        changes = job_history.history(snapshot.job, snapshot.now)
+        return snapshot, changes, job_history.log_so_far(snapshot.job, snapshot.now)
 
     def query(
         self,
@@ -375,6 +386,34 @@ class JobService:
                 changes = {"state": target.value, HEARTBEATS: False}
                 self._record(job, JobEvent(at=now, changes=changes, by=self.user()), supersede_plan=True)
             return JobSnapshot(job, job.view(now), now)
+
+    def force_state(self, job_id: str, state: str, message: str | None) -> JobSnapshot:
+        """The dashboard's "force a state": the job moves to any later state at once (failed with an error
+        carrying `message`), as if its provider had said so; the planned timeline after it is dropped."""
+        target = parse_state(state)
+        if target is None:
+            raise UnknownState(f"{state!r} is not a job state.", details=[f"state: {state}"])
+        with self.store.lock:
+            now = self.clock.now()
+            job, view = self._live(job_id, now)
+            if view.state in ENDED:
+                raise JobEnded(f"The job {job_id} has already ended ({view.state}) and its state cannot change.")
+            if target is JobState.PENDING:
+                raise IllegalTransition(f"The job {job_id} cannot be forced back to pending.")
+            changes: dict[str, Any] = {"state": target.value, HEARTBEATS: False}
+            if target is JobState.FAILED:
+                text = message or "The job was failed from the viya-mock dashboard."
+                changes["error"] = {"httpStatusCode": 400, "message": text, "details": [text], "version": 2}
+            self._record(job, JobEvent(at=now, changes=changes, by=FORCED_BY), supersede_plan=True)
+            return JobSnapshot(job, job.view(now), now)
+
+    def generate(self, count: int, seed: int | None) -> int:
+        """Add `count` realistic jobs (with job requests and definitions), as `--generate` does at start-up."""
+        from viya_mock.jobexecution.services.generation import Generator  # Faker is slow to import; only when asked
+
+        with self.store.lock:
+            Generator(self.randomness, seed, self.user()).fill(self.store, count, self.clock.now())
+        return count
 
     def set_states(self, selection: Mapping[str, Any], value: str | None) -> list[JobSnapshot | ViyaError]:
         """PUT /jobs/@selection/state: one result per resource, in order; one job's failure is its own item."""
