@@ -77,3 +77,11 @@ def test_generating_adds_realistic_jobs(client: TestClient) -> None:
     assert answer.status_code == 201 and answer.json() == {"generated": 50, "jobs": before + 50}
     assert client.get("/jobExecution/jobs", params={"limit": 0}).json()["count"] == before + 50
     assert client.post("/__admin/generated-jobs", json={"count": 0}).status_code == 400
+
+
+def test_a_scripted_jobs_history_names_its_scenario(client: TestClient, clock: VirtualClock) -> None:
+    scenario = {"name": "slow-one", "match": {"name": "scripted"}, "timeline": [{"after": "PT0S", "state": "running"}]}
+    assert client.post("/__admin/scenarios", json=scenario).status_code == 201
+    job = client.post("/jobExecution/jobs", json={"jobDefinitionUri": PROC_PRINT_URI, "name": "scripted"}).json()
+    history = client.get(f"/__admin/jobs/{job['id']}/history").json()
+    assert [change["cause"] for change in history["changes"]] == ["the timeline of scenario slow-one"]

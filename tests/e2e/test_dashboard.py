@@ -121,8 +121,8 @@ def test_a_scenario_loaded_from_the_page_fails_a_job_and_its_page_shows_the_erro
     page.wait_for_selector("#job-error >> text=Error: The job failed: ERROR: the database is down.")
     page.wait_for_selector(f"#job-requests >> text=GET /jobExecution/jobs/{job['id']}/state → 200")
     history = page.text_content("#job-history") or ""
-    assert "2026-01-05T09:00:00.000Z — the provider's timeline: state: running" in history
-    assert "2026-01-05T09:00:05.000Z — the provider's timeline: state: failed" in history
+    assert "2026-01-05T09:00:00.000Z — the timeline of scenario dashboard-failure: state: running" in history
+    assert "2026-01-05T09:00:05.000Z — the timeline of scenario dashboard-failure: state: failed" in history
     page.screenshot(path=str(SCREENSHOTS / "dashboard-job.png"), full_page=True)
     page.click("button >> text=Unload dashboard-failure")
     page.wait_for_function("!document.getElementById('scenarios').textContent.includes('dashboard-failure')")

@@ -22,7 +22,7 @@ class Change:
     changes: dict[str, Any]
 
 
-def cause_of(event: JobEvent) -> str:
+def cause_of(event: JobEvent, scenario: str | None = None) -> str:
     names = set(event.changes) - {HEARTBEATS}
     if names <= {"heartbeatTimeStamp"} and "heartbeatTimeStamp" in names:
         # A beat through the API switches the simulated ones off (the request became the provider).
@@ -31,13 +31,13 @@ def cause_of(event: JobEvent) -> str:
         return f"expiration set by {event.by}" if event.by else "expiration from expiresAfter"
     if event.by:
         return f"request by {event.by}"
-    return "the provider's timeline"
+    return f"the timeline of scenario {scenario}" if scenario else "the provider's timeline"
 
 
 def history(job: Job, now: int) -> list[Change]:
     """The job's changes up to `now`, oldest first (what is scheduled after `now` has not happened)."""
     return [
-        Change(event.at, cause_of(event), {k: v for k, v in event.changes.items() if k != HEARTBEATS})
+        Change(event.at, cause_of(event, job.scenario), {k: v for k, v in event.changes.items() if k != HEARTBEATS})
         for event in job.events
         if event.at <= now
     ]

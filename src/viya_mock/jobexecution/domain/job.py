@@ -79,6 +79,8 @@ class Job:
     log: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     # Bytes of files the job's results name (by result name, such as `_webout.json`), when its program wrote them.
     outputs: dict[str, bytes] = field(default_factory=dict)
+    # The scenario whose timeline the job follows, if one scripted it (its history names it as the cause).
+    scenario: str | None = None
     # Told the job's id whenever an event is added (the store's change tracking, while the job is stored).
     watcher: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
     _view: JobView | None = None

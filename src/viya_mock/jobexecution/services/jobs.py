@@ -292,6 +292,7 @@ class JobService:
             job_request_id=persisted.id if persisted is not None else None,
             expires_after=expires_after,
             heartbeat_grace=self.heartbeat_grace,
+            scenario=script.scenario,
         )
         context_name = embedded["arguments"].get("_contextName")
         program = self._program(embedded, script, context_name, user, now, job_id)
