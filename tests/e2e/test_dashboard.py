@@ -56,6 +56,12 @@ def dashboard(browser: Any, mock_url: str) -> Iterator[tuple[Any, list[str]]]:
     context.close()
 
 
+def submitted_row(mock_url: str, headers: dict[str, str] | None = None) -> tuple[str, str]:
+    """Submit a job over HTTP, as the code under test would; its id and the selector of its row."""
+    job = httpx.post(f"{mock_url}/jobExecution/jobs", json={"jobDefinitionUri": PROC_PRINT}, headers=headers).json()
+    return job["id"], f'#jobs tbody tr[data-id="{job["id"]}"]'
+
+
 def test_it_loads_the_fixture_jobs_and_the_clock_without_errors(dashboard: tuple[Any, list[str]]) -> None:
     page, problems = dashboard
     page.wait_for_function("document.getElementById('clock').textContent.includes('2026-01-05T09:00:00.000Z')")
@@ -70,8 +76,7 @@ def test_a_submitted_job_appears_and_completes_when_the_clock_is_advanced(
     dashboard: tuple[Any, list[str]], mock_url: str
 ) -> None:
     page, problems = dashboard
-    job = httpx.post(f"{mock_url}/jobExecution/jobs", json={"jobDefinitionUri": PROC_PRINT}).json()
-    row = f'#jobs tbody tr[data-id="{job["id"]}"]'
+    job_id, row = submitted_row(mock_url)
     page.wait_for_selector(f'{row}[data-state="running"]', timeout=10_000)  # no reload: the poll brings it
     page.fill("#advance-by", "PT1M")
     page.click("#advance-form button[type=submit]")
@@ -109,17 +114,15 @@ def test_a_scenario_loaded_from_the_page_fails_a_job_and_its_page_shows_the_erro
     page.fill("#scenario-text", FAILING)
     page.click("#scenario-form button[type=submit]")
     page.wait_for_selector("#scenarios li >> text=dashboard-failure")
-    headers = {"X-Test": "fail"}
-    job = httpx.post(f"{mock_url}/jobExecution/jobs", json={"jobDefinitionUri": PROC_PRINT}, headers=headers).json()
-    row = f'#jobs tbody tr[data-id="{job["id"]}"]'
+    job_id, row = submitted_row(mock_url, {"X-Test": "fail"})
     page.wait_for_selector(f'{row}[data-state="running"]')
     page.fill("#advance-by", "PT10S")
     page.click("#advance-form button[type=submit]")
     page.wait_for_selector(f'{row}[data-state="failed"]')
-    assert httpx.get(f"{mock_url}/jobExecution/jobs/{job['id']}/state").text == "failed"  # a client's poll
+    assert httpx.get(f"{mock_url}/jobExecution/jobs/{job_id}/state").text == "failed"  # a client's poll
     page.click(f"{row} button.job-link")
     page.wait_for_selector("#job-error >> text=Error: The job failed: ERROR: the database is down.")
-    page.wait_for_selector(f"#job-requests >> text=GET /jobExecution/jobs/{job['id']}/state → 200")
+    page.wait_for_selector(f"#job-requests >> text=GET /jobExecution/jobs/{job_id}/state → 200")
     history = page.text_content("#job-history") or ""
     assert "2026-01-05T09:00:00.000Z — the timeline of scenario dashboard-failure: state: running" in history
     assert "2026-01-05T09:00:05.000Z — the timeline of scenario dashboard-failure: state: failed" in history
@@ -152,8 +155,7 @@ def test_the_controls_force_a_state_generate_jobs_set_the_clock_and_arm_a_fault(
     dashboard: tuple[Any, list[str]], mock_url: str
 ) -> None:
     page, problems = dashboard
-    job = httpx.post(f"{mock_url}/jobExecution/jobs", json={"jobDefinitionUri": PROC_PRINT}).json()
-    row = f'#jobs tbody tr[data-id="{job["id"]}"]'
+    job_id, row = submitted_row(mock_url)
     page.click(f"{row} button.job-link")
     page.select_option("#force-state", "failed")
     page.fill("#force-message", "Forced from the page.")
